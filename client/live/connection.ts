@@ -1,0 +1,109 @@
+/**
+ * The socket side of the live store: joins, applies snapshots and ticks, resyncs on a gap or a
+ * new epoch, measures the clock offset, and marks the data stale when ticks stop arriving.
+ * Widgets never see the socket.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../shared/wire';
+import type { LiveStore } from './store.svelte';
+import type { ServerClock } from './server-clock.svelte';
+
+export interface ConnectionOptions {
+  /** Server URL; the page's own origin when undefined. */
+  url?: string;
+  /** Token for the handshake; browsers on the page use the session cookie instead. */
+  token?: string;
+  /** How often the clock offset is measured again. @default 5 min */
+  clockRefreshMs?: number;
+}
+
+type WarroomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class LiveConnection {
+  readonly #store: LiveStore;
+  readonly #clock: ServerClock;
+  readonly #socket: WarroomSocket;
+  #resyncing = false;
+  #lastMessageAt = 0;
+  #timers: ReturnType<typeof setInterval>[] = [];
+
+  constructor(store: LiveStore, clock: ServerClock, opts: ConnectionOptions = {}) {
+    this.#store = store;
+    this.#clock = clock;
+    const sockOpts = {
+      transports: ['websocket'],
+      auth: opts.token ? { token: opts.token } : {},
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5,
+    };
+    this.#socket = opts.url ? io(opts.url, sockOpts) : io(sockOpts);
+    const s = this.#socket;
+    s.on('connect', () => {
+      this.#store.connection = 'live';
+      void this.#measureClock();
+    });
+    s.on('disconnect', () => (this.#store.connection = 'offline'));
+    s.on('connect_error', () => (this.#store.connection = 'offline'));
+    s.on('snapshot', (snap) => this.#onSnapshot(snap));
+    s.on('tick', (t) => {
+      this.#lastMessageAt = performance.now();
+      if (this.#store.applyTick(t) === 'gap') void this.resync();
+      else this.#markLive();
+    });
+    this.#timers.push(setInterval(() => this.#checkStale(), 100));
+    this.#timers.push(setInterval(() => void this.#measureClock(), opts.clockRefreshMs ?? 5 * 60_000));
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this.#onVisible);
+    }
+  }
+
+  #onVisible = (): void => {
+    if (document.visibilityState === 'visible') {
+      void this.#measureClock();
+      void this.resync();
+    }
+  };
+
+  #onSnapshot(snap: Snapshot): void {
+    this.#lastMessageAt = performance.now();
+    this.#clock.seed(snap.serverNowMs);
+    this.#store.applySnapshot(snap);
+    this.#markLive();
+  }
+
+  #markLive(): void {
+    if (this.#socket.connected) this.#store.connection = 'live';
+  }
+
+  /** Asks for a fresh snapshot; concurrent calls share one request. */
+  async resync(): Promise<void> {
+    if (this.#resyncing || !this.#socket.connected) return;
+    this.#resyncing = true;
+    try {
+      const snap = await this.#socket.timeout(5000).emitWithAck('resync');
+      this.#onSnapshot(snap);
+    } catch {
+      // No answer: the stale check shows it, and the next tick's gap asks again.
+    } finally {
+      this.#resyncing = false;
+    }
+  }
+
+  #checkStale(): void {
+    if (!this.#socket.connected || this.#store.connection === 'connecting') return;
+    const silentMs = performance.now() - this.#lastMessageAt;
+    if (silentMs > 2 * this.#store.tickIntervalMs + 50) this.#store.connection = 'stale';
+  }
+
+  async #measureClock(): Promise<void> {
+    if (!this.#socket.connected) return;
+    await this.#clock.measure(() => this.#socket.timeout(2000).emitWithAck('time'));
+  }
+
+  close(): void {
+    for (const t of this.#timers) clearInterval(t);
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisible);
+    this.#socket.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The one owner of live state on the client. The connection feeds it snapshots and ticks;
+ * widgets only read it. Counters never visibly run backwards within an epoch.
+ */
+import type { EventInfo, Milestone, ParcelsByStage, WeatherAlert } from '../../shared/domain';
+import type { Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
+
+export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
+
+/** What applying a tick did: `gap` means the caller must ask for a snapshot. */
+export type TickResult = 'applied' | 'gap';
+
+/** Seconds of series kept on the client at most. */
+export const MAX_SERIES_POINTS = 48 * 3600;
+
+export class LiveStore {
+  event = $state.raw<EventInfo | null>(null);
+  totals = $state.raw<Totals | null>(null);
+  rates = $state.raw<Rates>({ last1s: 0, last10s: 0, last60s: 0 });
+  parcels = $state.raw<ParcelsByStage>({ picked: 0, packed: 0, dispatched: 0, delivered: 0 });
+  alerts = $state.raw<WeatherAlert[]>([]);
+  milestones = $state.raw<Milestone[]>([]);
+  source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null });
+  connection = $state<ConnectionState>('connecting');
+  /** Server time of the last message received, for "stale since". */
+  lastServerMs = $state<number | null>(null);
+  /** Bumped when the series arrays change (they are mutated in place, not reactive themselves). */
+  seriesVersion = $state(0);
+  tickIntervalMs = $state(100);
+
+  /** Per-second series, columnar: seconds since the epoch, orders, GMV in minor units. */
+  readonly seriesX: number[] = [];
+  readonly seriesOrders: number[] = [];
+  readonly seriesGmv: number[] = [];
+  #seriesStartMs = 0;
+
+  epoch: string | null = null;
+  seq = -1;
+
+  /** Exact GMV in minor units (BigInt), never below what was shown before in this epoch. */
+  gmvMinor = $derived(this.totals ? BigInt(this.totals.gmvMinor) : 0n);
+
+  applySnapshot(s: Snapshot): void {
+    const sameEpoch = s.epoch === this.epoch;
+    this.epoch = s.epoch;
+    this.seq = s.seq;
+    this.event = s.event;
+    this.tickIntervalMs = s.tickIntervalMs;
+    this.#seriesStartMs = s.series.startMs;
+    this.seriesX.length = this.seriesOrders.length = this.seriesGmv.length = 0;
+    this.#applySeries(s.series);
+    this.alerts = s.alerts;
+    this.milestones = s.milestones;
+    this.#applyCommon(s, sameEpoch);
+  }
+
+  /** Applies a tick if it follows the last message; otherwise reports a gap and changes nothing. */
+  applyTick(t: Tick): TickResult {
+    if (t.epoch !== this.epoch || t.seq !== this.seq + 1) return 'gap';
+    this.seq = t.seq;
+    this.#applySeries(t.series);
+    if (t.alerts) this.alerts = t.alerts;
+    if (t.milestones) this.milestones = t.milestones;
+    this.#applyCommon(t, true);
+    return 'applied';
+  }
+
+  #applyCommon(m: Snapshot | Tick, sameEpoch: boolean): void {
+    const prev = this.totals;
+    const backwards = sameEpoch && prev !== null && (BigInt(m.totals.gmvMinor) < BigInt(prev.gmvMinor) || m.totals.orders < prev.orders);
+    if (!backwards) this.totals = m.totals;
+    this.rates = m.rates;
+    this.parcels = m.parcels;
+    this.source = m.source;
+    this.lastServerMs = m.serverNowMs;
+  }
+
+  #applySeries(s: SeriesSlice): void {
+    if (s.startMs !== this.#seriesStartMs) return;
+    for (let i = 0; i < s.orders.length; i++) {
+      const idx = s.from + i;
+      if (idx >= MAX_SERIES_POINTS) break;
+      while (this.seriesX.length <= idx) {
+        this.seriesX.push((s.startMs + this.seriesX.length * 1000) / 1000);
+        this.seriesOrders.push(0);
+        this.seriesGmv.push(0);
+      }
+      this.seriesOrders[idx] = s.orders[i]!;
+      this.seriesGmv[idx] = s.gmvMinor[i]!;
+    }
+    this.seriesVersion++;
+  }
+}

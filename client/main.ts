@@ -1,0 +1,20 @@
+/** Composition root of the client: one store, one clock, one connection, one app. */
+import { mount } from 'svelte';
+import './app.css';
+import App from './App.svelte';
+import { LiveStore } from './live/store.svelte';
+import { ServerClock } from './live/server-clock.svelte';
+import { LiveConnection } from './live/connection';
+import type { Locale } from './format';
+
+const params = new URLSearchParams(location.search);
+const lang = params.get('lang');
+const langOverride: Locale | null = lang === 'en' || lang === 'zh-CN' ? lang : null;
+
+const store = new LiveStore();
+const clock = new ServerClock();
+clock.start();
+// The session cookie set when the page was opened with ?token= authenticates the socket.
+new LiveConnection(store, clock);
+
+mount(App, { target: document.getElementById('app')!, props: { live: { store, clock, langOverride } } });

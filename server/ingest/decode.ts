@@ -1,0 +1,238 @@
+/**
+ * The trust boundary: decodes raw stream entries (contract v1) into validated events.
+ * Nothing here throws on input; every problem becomes a {@link Rejection} with a reason code.
+ */
+import { parseAmountMinor } from '../../shared/money';
+import {
+  LOGISTICS_STAGES, SEVERITIES, WEATHER_KINDS,
+  type LogisticsEvent, type LogisticsStage, type Order, type Severity, type WeatherAlert, type WeatherKind,
+} from '../../shared/domain';
+
+export interface Rejection {
+  /** Machine-readable reason code, e.g. "bad_amount". */
+  code: string;
+  /** A human sentence. */
+  message: string;
+  /** Position inside a batched entry. */
+  index?: number;
+  /** The rejected batch item as parsed, kept for its dead letter. */
+  item?: unknown;
+}
+
+export interface DecodeOptions {
+  minorDigits: number;
+  /** How far an explicit `ts` may lie before the entry ID's time. @default 24 h */
+  maxPastMs: number;
+  /** How far an explicit `ts` may lie after the entry ID's time. @default 5 min */
+  maxFutureMs: number;
+  /** Orders allowed in one batched entry. @default 10000 */
+  maxBatch: number;
+}
+
+export const defaultDecodeOptions: DecodeOptions = {
+  minorDigits: 2,
+  maxPastMs: 24 * 3600_000,
+  maxFutureMs: 5 * 60_000,
+  maxBatch: 10_000,
+};
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
+
+const TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+const PRINTABLE_ID = /^[\x20-\x7e]{1,128}$/;
+const POS_INT = /^[1-9]\d{0,8}$/;
+const MS = /^\d{1,16}$/;
+
+const reject = (code: string, message: string): { ok: false; rejection: Rejection } => ({ ok: false, rejection: { code, message } });
+
+/** Time part of a stream entry ID ("1731254400000-3" → 1731254400000). */
+export function entryTimeMs(entryId: string): number {
+  const dash = entryId.indexOf('-');
+  return Number(dash < 0 ? entryId : entryId.slice(0, dash));
+}
+
+/** Fields of a stream entry as ioredis returns them ([f1, v1, f2, v2, ...]); the first occurrence wins. */
+export function fieldsToRecord(fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const k = fields[i]!;
+    if (!(k in out)) out[k] = fields[i + 1]!;
+  }
+  return out;
+}
+
+/** Normalises a JSON scalar to the string form XADD would have stored; other types become undefined-but-present. */
+function scalar(v: unknown): string | undefined | null {
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  return null;
+}
+
+function checkId(id: string | undefined | null): Rejection | null {
+  if (id === undefined) return { code: 'missing_id', message: 'the entry has no id field' };
+  if (id === null || !PRINTABLE_ID.test(id)) return { code: 'bad_id', message: 'id must be 1-128 printable ASCII characters' };
+  return null;
+}
+
+function checkTs(ts: string | undefined | null, idMs: number, o: DecodeOptions): number | Rejection {
+  if (ts === undefined) return idMs;
+  if (ts === null || !MS.test(ts)) return { code: 'bad_ts', message: 'ts must be whole milliseconds since the epoch' };
+  const v = Number(ts);
+  if (v < idMs - o.maxPastMs || v > idMs + o.maxFutureMs) {
+    return { code: 'ts_out_of_range', message: `ts is more than ${o.maxPastMs / 1000} s before or ${o.maxFutureMs / 1000} s after the entry's own time` };
+  }
+  return v;
+}
+
+function checkToken(name: string, v: string | undefined | null): Rejection | null {
+  if (v === undefined || (v !== null && TOKEN.test(v))) return null;
+  return { code: `bad_${name}`, message: `${name} must be 1-64 of [A-Za-z0-9_.:-]` };
+}
+
+function checkRegion(v: string | undefined | null): Rejection | null {
+  if (v === undefined || (v !== null && REGION.test(v))) return null;
+  return { code: 'bad_region', message: 'region must be an ISO 3166-2 code such as CN-GD' };
+}
+
+const AMOUNT_MESSAGES: Record<string, string> = {
+  bad_amount: 'amount must be a plain decimal string in major units, e.g. "38888.00"',
+  too_many_decimals: 'amount has more decimals than the currency has minor digits',
+  amount_out_of_range: 'amount must be between 0 and 1,000,000,000,000',
+};
+
+type Raw = string | undefined | null;
+
+/** Validates one order's raw fields. */
+export function decodeOrder(
+  id: Raw, amount: Raw, ts: Raw, region: Raw, channel: Raw, category: Raw, sku: Raw, qty: Raw,
+  idMs: number, o: DecodeOptions,
+): Decoded<Order> {
+  const badId = checkId(id);
+  if (badId) return { ok: false, rejection: badId };
+  if (amount === undefined) return reject('missing_amount', 'the order has no amount field');
+  if (amount === null) return reject('bad_amount', AMOUNT_MESSAGES.bad_amount!);
+  const minor = parseAmountMinor(amount, o.minorDigits);
+  if (typeof minor === 'string') return reject(minor, AMOUNT_MESSAGES[minor]!);
+  const tsMs = checkTs(ts, idMs, o);
+  if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
+  const bad = checkRegion(region) ?? checkToken('channel', channel) ?? checkToken('category', category) ?? checkToken('sku', sku);
+  if (bad) return { ok: false, rejection: bad };
+  let q = 1;
+  if (qty !== undefined) {
+    if (qty === null || !POS_INT.test(qty)) return reject('bad_qty', 'qty must be a whole number of at least 1');
+    q = Number(qty);
+  }
+  const order: Order = { id: id as string, amountMinor: minor, tsMs, qty: q };
+  if (region) order.region = region;
+  if (channel) order.channel = channel;
+  if (category) order.category = category;
+  if (sku) order.sku = sku;
+  return { ok: true, value: order };
+}
+
+/** Result of one `wr:orders` entry: zero or more orders and zero or more rejections. */
+export interface OrdersEntry {
+  orders: Order[];
+  rejections: Rejection[];
+}
+
+/** Decodes one `wr:orders` entry, single or batched form, without creating per-field objects on the single path. */
+export function decodeOrdersEntry(entryId: string, fields: readonly string[], o: DecodeOptions): OrdersEntry {
+  let id: Raw, amount: Raw, ts: Raw, region: Raw, channel: Raw, category: Raw, sku: Raw, qty: Raw, batch: Raw;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const v = fields[i + 1]!;
+    switch (fields[i]) {
+      case 'id': id ??= v; break;
+      case 'amount': amount ??= v; break;
+      case 'ts': ts ??= v; break;
+      case 'region': region ??= v; break;
+      case 'channel': channel ??= v; break;
+      case 'category': category ??= v; break;
+      case 'sku': sku ??= v; break;
+      case 'qty': qty ??= v; break;
+      case 'batch': batch ??= v; break;
+    }
+  }
+  const idMs = entryTimeMs(entryId);
+  if (batch !== undefined) return decodeBatch(batch as string, idMs, o);
+  const r = decodeOrder(id, amount, ts, region, channel, category, sku, qty, idMs, o);
+  return r.ok ? { orders: [r.value], rejections: [] } : { orders: [], rejections: [r.rejection] };
+}
+
+function decodeBatch(text: string, idMs: number, o: DecodeOptions): OrdersEntry {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { orders: [], rejections: [{ code: 'bad_batch', message: 'batch is not valid JSON' }] };
+  }
+  if (!Array.isArray(parsed)) return { orders: [], rejections: [{ code: 'bad_batch', message: 'batch must be a JSON array of orders' }] };
+  if (parsed.length > o.maxBatch) {
+    return { orders: [], rejections: [{ code: 'batch_too_large', message: `batch has ${parsed.length} orders, at most ${o.maxBatch} are allowed` }] };
+  }
+  const orders: Order[] = [];
+  const rejections: Rejection[] = [];
+  for (let i = 0; i < parsed.length; i++) {
+    const x: unknown = parsed[i];
+    if (typeof x !== 'object' || x === null || Array.isArray(x)) {
+      rejections.push({ code: 'bad_batch_item', message: 'each batch item must be a JSON object', index: i, item: x });
+      continue;
+    }
+    const r = x as Record<string, unknown>;
+    const amount = typeof r.amount === 'number' ? null : scalar(r.amount);
+    const d = decodeOrder(scalar(r.id), amount, scalar(r.ts), scalar(r.region), scalar(r.channel), scalar(r.category), scalar(r.sku), scalar(r.qty), idMs, o);
+    if (d.ok) orders.push(d.value);
+    else rejections.push({ ...d.rejection, index: i, item: x });
+  }
+  return { orders, rejections };
+}
+
+function oneOf<T extends string>(set: readonly T[], v: string | undefined): v is T {
+  return v !== undefined && (set as readonly string[]).includes(v);
+}
+
+/** Decodes one `wr:logistics` entry. */
+export function decodeLogistics(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<LogisticsEvent> {
+  const f = fieldsToRecord(fields);
+  const badId = checkId(f.id);
+  if (badId) return { ok: false, rejection: badId };
+  if (!oneOf<LogisticsStage>(LOGISTICS_STAGES, f.stage)) return reject('bad_stage', `stage must be one of ${LOGISTICS_STAGES.join(', ')}`);
+  let parcels = 1;
+  if (f.parcels !== undefined) {
+    if (!POS_INT.test(f.parcels)) return reject('bad_parcels', 'parcels must be a whole number of at least 1');
+    parcels = Number(f.parcels);
+  }
+  const bad = checkToken('warehouse', f.warehouse) ?? checkRegion(f.region);
+  if (bad) return { ok: false, rejection: bad };
+  const tsMs = checkTs(f.ts, entryTimeMs(entryId), o);
+  if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
+  const ev: LogisticsEvent = { id: f.id!, stage: f.stage, parcels, tsMs };
+  if (f.warehouse) ev.warehouse = f.warehouse;
+  if (f.region) ev.region = f.region;
+  return { ok: true, value: ev };
+}
+
+/** Decodes one `wr:weather` entry. `text` stays untrusted: it is only length-checked here. */
+export function decodeWeather(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<WeatherAlert> {
+  const f = fieldsToRecord(fields);
+  const badId = checkId(f.id);
+  if (badId) return { ok: false, rejection: badId };
+  if (f.region === undefined) return reject('missing_region', 'a weather alert needs a region');
+  const badRegion = checkRegion(f.region);
+  if (badRegion) return { ok: false, rejection: badRegion };
+  if (!oneOf<Severity>(SEVERITIES, f.severity)) return reject('bad_severity', `severity must be one of ${SEVERITIES.join(', ')}`);
+  if (!oneOf<WeatherKind>(WEATHER_KINDS, f.kind)) return reject('bad_kind', `kind must be one of ${WEATHER_KINDS.join(', ')}`);
+  const text = f.text ?? '';
+  if (text.length > 560 || [...text].length > 280) return reject('text_too_long', 'text must be at most 280 characters');
+  const idMs = entryTimeMs(entryId);
+  const tsMs = checkTs(f.ts, idMs, o);
+  if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
+  const alert: WeatherAlert = { id: f.id!, region: f.region, severity: f.severity, kind: f.kind, text, tsMs };
+  if (f.until !== undefined) {
+    if (!MS.test(f.until)) return reject('bad_until', 'until must be whole milliseconds since the epoch');
+    alert.untilMs = Number(f.until);
+  }
+  return { ok: true, value: alert };
+}

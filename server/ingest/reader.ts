@@ -1,0 +1,111 @@
+/**
+ * The read loop: blocking XREAD over several streams on its own connection. It owns its cursors
+ * and its connection, survives a failed read (logs, backs off, goes on), and rebuilds the
+ * connection when a read outlives its block time plus a grace (a half-open connection).
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log';
+
+/** One stream's entries from one read: [entryId, [field, value, ...]][] */
+export type RawEntries = [string, string[]][];
+
+export interface StreamReaderOptions {
+  keys: string[];
+  /** Starting cursor per key ("0" reads all that is retained). */
+  cursors: string[];
+  blockMs: number;
+  count: number;
+  /** Extra time a read may take beyond `blockMs` before the watchdog abandons it. @default 2000 */
+  graceMs?: number;
+}
+
+export interface ReaderEvents {
+  /** Called with the entries of one read, in stream order; cursors advance after it returns. */
+  onEntries(key: string, entries: RawEntries): void;
+  /** A read succeeded (`ok`) or failed. */
+  onStatus(ok: boolean, error?: string): void;
+}
+
+class WatchdogTimeout extends Error {}
+
+export class StreamReader {
+  readonly #connect: () => Redis;
+  readonly #opts: Required<StreamReaderOptions>;
+  readonly #events: ReaderEvents;
+  readonly #log: Logger;
+  #conn: Redis | null = null;
+  #stopped = false;
+  #done: Promise<void> | null = null;
+  readonly cursors: string[];
+
+  constructor(connect: () => Redis, opts: StreamReaderOptions, events: ReaderEvents, log: Logger) {
+    this.#connect = connect;
+    this.#opts = { ...opts, graceMs: opts.graceMs ?? 2000 };
+    this.cursors = [...opts.cursors];
+    this.#events = events;
+    this.#log = log;
+  }
+
+  start(): void {
+    this.#done ??= this.#loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#conn?.disconnect();
+    await this.#done;
+  }
+
+  async #loop(): Promise<void> {
+    let backoffMs = 50;
+    while (!this.#stopped) {
+      try {
+        this.#conn ??= this.#connect();
+        const reply = await this.#readOnce(this.#conn);
+        if (this.#stopped) break;
+        this.#events.onStatus(true);
+        backoffMs = 50;
+        if (reply) this.#deliver(reply);
+      } catch (e) {
+        if (this.#stopped) break;
+        const msg = (e as Error).message;
+        this.#events.onStatus(false, msg);
+        if (e instanceof WatchdogTimeout) {
+          this.#log.warn(`stream read failed: ${msg}: rebuilding the connection`);
+          this.#conn?.disconnect();
+          this.#conn = null;
+        }
+        await new Promise((r) => setTimeout(r, backoffMs));
+        backoffMs = Math.min(backoffMs * 2, 2000);
+      }
+    }
+    this.#conn?.disconnect();
+    this.#conn = null;
+  }
+
+  #readOnce(conn: Redis): Promise<unknown> {
+    const { keys, blockMs, count, graceMs } = this.#opts;
+    const read = conn.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...this.cursors);
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new WatchdogTimeout(`no reply within ${blockMs + graceMs} ms`)), blockMs + graceMs);
+    });
+    return Promise.race([read, watchdog]).finally(() => clearTimeout(timer));
+  }
+
+  #deliver(reply: unknown): void {
+    if (!Array.isArray(reply)) return;
+    for (const item of reply as [string, RawEntries][]) {
+      const [key, entries] = item;
+      const idx = this.#opts.keys.indexOf(key);
+      if (idx < 0 || !Array.isArray(entries) || entries.length === 0) continue;
+      try {
+        this.#events.onEntries(key, entries);
+      } catch (e) {
+        // A bug in a handler must not stop ingest; the entries are skipped and said so loudly.
+        this.#log.error(`handler failed on ${key}: ${(e as Error).stack ?? e}`);
+      }
+      this.cursors[idx] = entries[entries.length - 1]![0];
+    }
+  }
+}

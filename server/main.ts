@@ -1,0 +1,49 @@
+/** Entry point: reads the environment and the event file, starts warroom, stops it on a signal. */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, ConfigError } from './config';
+import { parseEventDefinition, EventFileError } from './event';
+import { startWarroom } from './app';
+import { createLogger } from './log';
+
+const log = createLogger();
+
+function fail(msg: string): never {
+  process.stderr.write(`warroom: ${msg}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let config;
+  let event;
+  try {
+    config = loadConfig(process.env, () => randomBytes(24).toString('base64url'));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(config.eventPath, 'utf8'));
+    } catch (e) {
+      throw new EventFileError(`${config.eventPath}: cannot be read as JSON: ${(e as Error).message}`);
+    }
+    event = parseEventDefinition(raw, config.eventPath, Date.now(), config.t0Override);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof EventFileError) fail(e.message);
+    throw e;
+  }
+
+  const app = await startWarroom(config, event, log);
+  log.info(`warroom serving "${event.name}" at ${app.url}, T0 ${new Date(event.t0Ms).toISOString()}`);
+  if (config.viewerTokenGenerated) {
+    // Printed once, like Jupyter: the server never serves anonymously.
+    process.stdout.write(`\n  Open the wall:  ${app.url}/wall?token=${config.viewerToken}\n\n`);
+  }
+  const stop = (): void => {
+    log.info('stopping');
+    app.close().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), 5000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
+main().catch((e) => fail((e as Error).stack ?? String(e)));

@@ -1,0 +1,107 @@
+/**
+ * Publish: a snapshot for every client that joins or asks, then ticks at a fixed cadence whatever
+ * the ingest rate. Ticks are volatile (a client that misses one sees the `seq` gap and resyncs);
+ * snapshots are not.
+ */
+import type { Server } from 'socket.io';
+import type { Aggregator } from '../aggregate/aggregator';
+import type { EventInfo } from '../../shared/domain';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
+
+export interface PublisherOptions {
+  tickIntervalMs: number;
+  epoch: string;
+  event: EventInfo;
+}
+
+export class Publisher {
+  readonly #io: Server<ClientToServerEvents, ServerToClientEvents>;
+  readonly #agg: Aggregator;
+  readonly #source: () => SourceStatus;
+  readonly #opts: PublisherOptions;
+  readonly #now: () => number;
+  #seq = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #alertsSent = -1;
+  #milestonesSent = -1;
+  /** Server time of the last tick sent (for health). */
+  lastTickMs: number | null = null;
+
+  constructor(io: Server<ClientToServerEvents, ServerToClientEvents>, agg: Aggregator, source: () => SourceStatus, opts: PublisherOptions, now: () => number) {
+    this.#io = io;
+    this.#agg = agg;
+    this.#source = source;
+    this.#opts = opts;
+    this.#now = now;
+    io.on('connection', (socket) => {
+      socket.emit('snapshot', this.snapshot());
+      socket.on('resync', (ack) => {
+        if (typeof ack === 'function') ack(this.snapshot());
+      });
+      socket.on('time', (ack) => {
+        if (typeof ack === 'function') ack(this.#now());
+      });
+    });
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => this.tick(), this.#opts.tickIntervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #stamp(now: number) {
+    return { protocol: PROTOCOL_VERSION, epoch: this.#opts.epoch, seq: this.#seq, serverNowMs: now, tickIntervalMs: this.#opts.tickIntervalMs };
+  }
+
+  /** The full state, as sent on join, on `resync` and by `GET /api/state`. */
+  snapshot(): Snapshot {
+    const now = this.#now();
+    const agg = this.#agg;
+    agg.series.extendTo(now);
+    return {
+      kind: 'snapshot',
+      ...this.#stamp(now),
+      event: this.#opts.event,
+      totals: agg.totals(),
+      rates: agg.rates(now),
+      parcels: agg.parcels(),
+      alerts: agg.activeAlerts(now),
+      milestones: agg.milestones(),
+      series: agg.series.all(),
+      source: this.#source(),
+    };
+  }
+
+  /** Builds and broadcasts one tick. */
+  tick(): Tick {
+    const now = this.#now();
+    const agg = this.#agg;
+    this.#seq++;
+    agg.series.extendTo(now);
+    const alerts = agg.activeAlerts(now);
+    const t: Tick = {
+      kind: 'tick',
+      ...this.#stamp(now),
+      totals: agg.totals(),
+      rates: agg.rates(now),
+      parcels: agg.parcels(),
+      series: agg.series.takeChanges(),
+      source: this.#source(),
+    };
+    if (agg.alertsVersion !== this.#alertsSent) {
+      t.alerts = alerts;
+      this.#alertsSent = agg.alertsVersion;
+    }
+    if (agg.milestonesVersion !== this.#milestonesSent) {
+      t.milestones = agg.milestones();
+      this.#milestonesSent = agg.milestonesVersion;
+    }
+    this.#io.volatile.emit('tick', t);
+    this.lastTickMs = now;
+    return t;
+  }
+}

@@ -1,0 +1,54 @@
+/** Redis connections: every one with an error listener, so an outage never becomes an unhandled error. */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './log';
+
+export interface StreamKeys {
+  orders: string;
+  logistics: string;
+  weather: string;
+  dead: string;
+  /** Hash: per source stream, the last entry ID already written to the dead-letter stream. */
+  deadHighWater: string;
+}
+
+export function streamKeys(prefix: string): StreamKeys {
+  return {
+    orders: `${prefix}orders`,
+    logistics: `${prefix}logistics`,
+    weather: `${prefix}weather`,
+    dead: `${prefix}dead`,
+    deadHighWater: `${prefix}dead:hw`,
+  };
+}
+
+/**
+ * Opens a connection. `blocking` connections fail commands at once while disconnected (no
+ * offline queue), so the read loop sees an outage instead of a silently queued command.
+ */
+export function connectRedis(url: string, log: Logger, role: string, blocking = false): Redis {
+  const opts: RedisOptions = {
+    lazyConnect: false,
+    enableOfflineQueue: !blocking,
+    maxRetriesPerRequest: blocking ? 0 : null,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    connectionName: `warroom-${role}`,
+  };
+  const r = new Redis(url, opts);
+  let lastError = '';
+  r.on('error', (e: Error) => {
+    if (e.message !== lastError) log.warn(`redis ${role}: ${e.message}`);
+    lastError = e.message;
+  });
+  r.on('ready', () => {
+    lastError = '';
+  });
+  return r;
+}
+
+/** Compares two stream entry IDs ("ms-seq"). */
+export function compareEntryIds(a: string, b: string): number {
+  const [am, as = '0'] = a.split('-');
+  const [bm, bs = '0'] = b.split('-');
+  const d = Number(am) - Number(bm);
+  return d !== 0 ? Math.sign(d) : Math.sign(Number(as) - Number(bs));
+}

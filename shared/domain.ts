@@ -1,0 +1,67 @@
+/** Domain types shared by server and client. No node:* and no DOM here. */
+
+export const LOGISTICS_STAGES = ['picked', 'packed', 'dispatched', 'delivered'] as const;
+export type LogisticsStage = (typeof LOGISTICS_STAGES)[number];
+
+export const SEVERITIES = ['info', 'advisory', 'warning', 'severe'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const WEATHER_KINDS = ['rain', 'snow', 'fog', 'wind', 'storm', 'heat', 'road', 'other'] as const;
+export type WeatherKind = (typeof WEATHER_KINDS)[number];
+
+/** A validated order, amounts in integer minor units. */
+export interface Order {
+  id: string;
+  amountMinor: number;
+  /** Event time, ms since the epoch. */
+  tsMs: number;
+  qty: number;
+  region?: string;
+  channel?: string;
+  category?: string;
+  sku?: string;
+}
+
+export interface LogisticsEvent {
+  id: string;
+  stage: LogisticsStage;
+  parcels: number;
+  warehouse?: string;
+  region?: string;
+  tsMs: number;
+}
+
+export interface WeatherAlert {
+  id: string;
+  region: string;
+  severity: Severity;
+  kind: WeatherKind;
+  /** Untrusted producer text: render as text, never as HTML. */
+  text: string;
+  tsMs: number;
+  /** Expiry, ms since the epoch; absent means the server's default lifetime applies. */
+  untilMs?: number;
+}
+
+/** The event being watched, as the client needs it. */
+export interface EventInfo {
+  name: string;
+  /** Start of the event, ms since the epoch. */
+  t0Ms: number;
+  /** IANA time zone the event is defined in, for wall-clock labels. */
+  timeZone: string;
+  currency: string;
+  minorDigits: number;
+  locale: string;
+  /** GMV target in minor units (decimal integer string, may exceed 2^53). */
+  targetMinor: string;
+}
+
+export interface Milestone {
+  /** Threshold in minor units (decimal integer string). */
+  thresholdMinor: string;
+  /** Event time of the order that crossed it; null while not reached. */
+  reachedAtMs: number | null;
+}
+
+export type ParcelsByStage = Record<LogisticsStage, number>;

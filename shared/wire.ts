@@ -1,0 +1,96 @@
+/**
+ * The Socket.IO wire contract, used as generics by both ends.
+ *
+ * A client receives one `snapshot` when it joins, then `tick`s at a fixed cadence. Every message
+ * carries `epoch` (changes when the server's state starts over) and `seq` (one more per tick).
+ * A gap in `seq` or a new `epoch` makes the client ask for a fresh snapshot with `resync`.
+ */
+import type { EventInfo, Milestone, ParcelsByStage, WeatherAlert } from './domain';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Exact counters. */
+export interface Totals {
+  /** GMV in minor units, a decimal integer string (may exceed 2^53). */
+  gmvMinor: string;
+  orders: number;
+  /** Entries (or orders inside batches) sent to the dead-letter stream. */
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+}
+
+/** Orders counted in complete seconds before `serverNowMs`, by event time. */
+export interface Rates {
+  last1s: number;
+  last10s: number;
+  last60s: number;
+}
+
+/** Where the data comes from and whether it is current. */
+export interface SourceStatus {
+  redis: 'up' | 'down';
+  /** Server time since when ingest has not been able to read; null while healthy. */
+  staleSinceMs: number | null;
+  /** Age of the newest entry read, at the last read (ms). */
+  lagMs: number | null;
+}
+
+/**
+ * Per-second series since `startMs` (T0 − 5 min), columnar like uPlot's data.
+ * In a tick, the arrays replace the buckets from index `from` on.
+ */
+export interface SeriesSlice {
+  startMs: number;
+  from: number;
+  orders: number[];
+  gmvMinor: number[];
+}
+
+interface Stamped {
+  protocol: number;
+  epoch: string;
+  seq: number;
+  serverNowMs: number;
+  tickIntervalMs: number;
+}
+
+export interface Snapshot extends Stamped {
+  kind: 'snapshot';
+  event: EventInfo;
+  totals: Totals;
+  rates: Rates;
+  parcels: ParcelsByStage;
+  alerts: WeatherAlert[];
+  milestones: Milestone[];
+  series: SeriesSlice;
+  source: SourceStatus;
+}
+
+/** A small delta; `alerts` and `milestones`, when present, replace the client's lists whole. */
+export interface Tick extends Stamped {
+  kind: 'tick';
+  totals: Totals;
+  rates: Rates;
+  parcels: ParcelsByStage;
+  series: SeriesSlice;
+  source: SourceStatus;
+  alerts?: WeatherAlert[];
+  milestones?: Milestone[];
+}
+
+export interface ServerToClientEvents {
+  snapshot: (s: Snapshot) => void;
+  tick: (t: Tick) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Ask for a fresh snapshot (after a gap or a new epoch). */
+  resync: (ack: (s: Snapshot) => void) => void;
+  /** Clock probe: the server answers with its current time (ms since the epoch). */
+  time: (ack: (serverNowMs: number) => void) => void;
+}
+
+/** Handshake `auth` payload. */
+export interface HandshakeAuth {
+  token?: string;
+}

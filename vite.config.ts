@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// The client is built into dist/client; the server is bundled separately with `vite build --ssr`.
+export default defineConfig({
+  root: 'client',
+  publicDir: '../public',
+  plugins: [svelte()],
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 600,
+  },
+});
