@@ -7,9 +7,13 @@ export class RollingCounter {
   readonly #secs: Float64Array;
   readonly #counts: Float64Array;
 
-  /** @param spanSeconds the longest window that will be asked for */
-  constructor(spanSeconds = 60) {
-    const size = spanSeconds + 4;
+  /**
+   * @param spanSeconds the longest window that will be asked for
+   * @param futureSeconds how far ahead of now an event may be stamped (contract: 5 min); the ring
+   *   is long enough that such an event never evicts a second still inside the window
+   */
+  constructor(spanSeconds = 60, futureSeconds = 300) {
+    const size = spanSeconds + futureSeconds + 4;
     this.#secs = new Float64Array(size).fill(-1);
     this.#counts = new Float64Array(size);
   }

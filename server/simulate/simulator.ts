@@ -1,0 +1,164 @@
+/**
+ * Writes a simulated night into the streams (contract v1), in real time with time compression.
+ * Single entries at low rates, the batched form above `batchAbovePerSec`.
+ */
+import type { Redis } from 'ioredis';
+import { formatMinor } from '../../shared/money';
+import { LOGISTICS_LAGS, orderRate, orderValueMinor, rng } from './profile';
+
+export interface SimulatorOptions {
+  t0Ms: number;
+  /** Simulated seconds per real second after T0. @default 1 */
+  speed: number;
+  /** Order-rate multiplier. @default 1 */
+  scale: number;
+  seed: number;
+  keyPrefix: string;
+  /** Above this many orders/s, orders are packed into batched entries. @default 2000 */
+  batchAbovePerSec: number;
+  /** Orders per batched entry. @default 500 */
+  batchSize: number;
+  /** Real ms between writes. @default 100 */
+  stepMs: number;
+  /** Prefix of order ids, unique per run. */
+  runId: string;
+}
+
+const REGIONS = ['CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SH', 'CN-BJ', 'CN-SD', 'CN-FJ', 'CN-SC', 'CN-HB', 'CN-HN', 'CN-HA', 'CN-HE', 'CN-AH', 'CN-CQ', 'CN-SN', 'CN-LN'];
+const REGION_WEIGHTS = [16, 14, 12, 9, 8, 7, 6, 5, 4, 4, 4, 3, 3, 2, 2, 1];
+const CHANNELS = ['app', 'web', 'mini', 'live'];
+const CATEGORIES = ['apparel', 'beauty', 'electronics', 'home', 'food', 'baby'];
+const WAREHOUSES = ['WH-HZ', 'WH-GZ', 'WH-SH', 'WH-BJ', 'WH-CD', 'WH-WH'];
+const ALERTS = [
+  { region: 'CN-GD', kind: 'storm', severity: 'warning', text: 'Typhoon warning: coastal roads closed, dispatch from Guangzhou delayed' },
+  { region: 'CN-ZJ', kind: 'rain', severity: 'advisory', text: 'Heavy rain in Hangzhou: expect slower pickup' },
+  { region: 'CN-BJ', kind: 'fog', severity: 'warning', text: 'Dense fog: expressways G1 and G4 closed' },
+  { region: 'CN-HE', kind: 'snow', severity: 'severe', text: 'Blizzard: line-haul to Shijiazhuang suspended' },
+  { region: 'CN-SC', kind: 'road', severity: 'info', text: 'Road works on G5: +30 min to Chengdu hub' },
+] as const;
+
+export interface SimStats {
+  orders: number;
+  gmvMinor: bigint;
+  entries: number;
+}
+
+export class Simulator {
+  readonly #redis: Redis;
+  readonly #o: SimulatorOptions;
+  readonly #rand: () => number;
+  readonly #regionCdf: number[];
+  #carry = 0;
+  #n = 0;
+  #parcelCarry = [0, 0, 0, 0];
+  #nextAlertSimS: number;
+  #alertN = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #lastMs = 0;
+  #busy = false;
+  readonly stats: SimStats = { orders: 0, gmvMinor: 0n, entries: 0 };
+
+  constructor(redis: Redis, o: SimulatorOptions) {
+    this.#redis = redis;
+    this.#o = o;
+    this.#rand = rng(o.seed);
+    const total = REGION_WEIGHTS.reduce((a, b) => a + b, 0);
+    let acc = 0;
+    this.#regionCdf = REGION_WEIGHTS.map((w) => (acc += w) / total);
+    this.#nextAlertSimS = 45;
+  }
+
+  /** Simulated seconds since T0 at real time `nowMs` (before T0, time runs at real speed). */
+  simSeconds(nowMs: number): number {
+    const real = (nowMs - this.#o.t0Ms) / 1000;
+    return real < 0 ? real : real * this.#o.speed;
+  }
+
+  start(now: () => number = Date.now): void {
+    this.#lastMs = now();
+    this.#timer = setInterval(() => {
+      if (this.#busy) return; // Redis is slower than the plan: skip a beat rather than pile up
+      this.#busy = true;
+      const t = now();
+      this.step(this.#lastMs, t)
+        .catch(() => undefined)
+        .finally(() => {
+          this.#busy = false;
+        });
+      this.#lastMs = t;
+    }, this.#o.stepMs);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.#rand() * xs.length)]!;
+  }
+
+  #region(): string {
+    const r = this.#rand();
+    const i = this.#regionCdf.findIndex((c) => r <= c);
+    return REGIONS[i < 0 ? REGIONS.length - 1 : i]!;
+  }
+
+  /** Writes what the night produces between two real instants. */
+  async step(fromMs: number, toMs: number): Promise<void> {
+    const s0 = this.simSeconds(fromMs);
+    const s1 = this.simSeconds(toMs);
+    const mid = (s0 + s1) / 2;
+    const realSec = (toMs - fromMs) / 1000;
+    const noise = 0.85 + 0.3 * this.#rand();
+    const expected = orderRate(mid, this.#o.scale) * (s1 - s0) * noise + this.#carry;
+    const count = Math.floor(expected);
+    this.#carry = expected - count;
+    const p = this.#redis.pipeline();
+    const k = this.#o.keyPrefix;
+    const perSec = realSec > 0 ? count / realSec : 0;
+
+    const orders: Record<string, string>[] = [];
+    for (let i = 0; i < count; i++) {
+      const minor = orderValueMinor(this.#rand);
+      this.stats.gmvMinor += BigInt(minor);
+      orders.push({
+        id: `${this.#o.runId}-${++this.#n}`,
+        amount: formatMinor(minor, 2),
+        region: this.#region(),
+        channel: this.#pick(CHANNELS),
+        category: this.#pick(CATEGORIES),
+      });
+    }
+    this.stats.orders += count;
+    if (perSec > this.#o.batchAbovePerSec) {
+      for (let i = 0; i < orders.length; i += this.#o.batchSize) {
+        p.xadd(`${k}orders`, '*', 'batch', JSON.stringify(orders.slice(i, i + this.#o.batchSize)));
+        this.stats.entries++;
+      }
+    } else {
+      for (const o of orders) {
+        p.xadd(`${k}orders`, '*', 'id', o.id!, 'amount', o.amount!, 'region', o.region!, 'channel', o.channel!, 'category', o.category!);
+        this.stats.entries++;
+      }
+    }
+
+    LOGISTICS_LAGS.forEach((lag, i) => {
+      const lagged = mid - lag.delayS;
+      if (lagged < 0) return;
+      const parcels = orderRate(lagged, this.#o.scale) * lag.share * (s1 - s0) + this.#parcelCarry[i]!;
+      const whole = Math.floor(parcels);
+      this.#parcelCarry[i] = parcels - whole;
+      if (whole <= 0) return;
+      const wh = this.#pick(WAREHOUSES);
+      p.xadd(`${k}logistics`, '*', 'id', `${this.#o.runId}-l${i}-${++this.#n}`, 'stage', lag.stage, 'parcels', String(whole), 'warehouse', wh);
+    });
+
+    if (s1 >= this.#nextAlertSimS) {
+      const a = ALERTS[this.#alertN % ALERTS.length]!;
+      const untilMs = toMs + Math.round((20 * 60_000) / Math.max(1, this.#o.speed));
+      p.xadd(`${k}weather`, '*', 'id', `${this.#o.runId}-w${++this.#alertN}`, 'region', a.region, 'severity', a.severity, 'kind', a.kind, 'text', a.text, 'until', String(untilMs));
+      this.#nextAlertSimS += 300 + this.#rand() * 600;
+    }
+    await p.exec();
+  }
+}

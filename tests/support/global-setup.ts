@@ -1,0 +1,22 @@
+/** Once per test run: a private redis-server on a free port, and a fresh client build for browser tests. */
+import { execFileSync } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+import { startRedis, type RedisProcess } from './redis';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+let redis: RedisProcess | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  redis = await startRedis();
+  project.provide('redisUrl', redis.url);
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+}
+
+export async function teardown(): Promise<void> {
+  await redis?.stop();
+}

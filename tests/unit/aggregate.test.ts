@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { RollingCounter } from '../../server/aggregate/rolling';
+import { PerSecondSeries } from '../../server/aggregate/series';
+import { Aggregator } from '../../server/aggregate/aggregator';
+import type { Order } from '../../shared/domain';
+
+const T0 = 1_762_790_400_000; // 2025-11-11T00:00:00+08:00... any whole second works
+const order = (id: string, amountMinor: number, tsMs: number): Order => ({ id, amountMinor, tsMs, qty: 1 });
+
+describe('RollingCounter', () => {
+  it('sums complete seconds before now, with an injected clock', () => {
+    const r = new RollingCounter(60);
+    r.add(T0 + 100, 1);
+    r.add(T0 + 900, 2);
+    r.add(T0 + 1500, 5);
+    expect(r.sum(T0 + 1999, 1)).toBe(3); // the second [T0, T0+1s)
+    expect(r.sum(T0 + 2000, 1)).toBe(5);
+    expect(r.sum(T0 + 2000, 10)).toBe(8);
+    expect(r.sum(T0 + 60_000, 60)).toBe(8);
+    expect(r.sum(T0 + 61_000, 60)).toBe(5); // the first second has left the window
+    expect(r.sum(T0 + 62_000, 60)).toBe(0);
+  });
+  it('reads old laps as empty after an idle gap and ignores events older than the ring', () => {
+    const r = new RollingCounter(60);
+    r.add(T0, 7);
+    expect(r.sum(T0 + 3600_000, 60)).toBe(0);
+    r.add(T0 + 3600_000, 1);
+    r.add(T0, 100); // the slot now holds a newer second
+    expect(r.sum(T0 + 3601_000, 1)).toBe(1);
+  });
+  it('matches a brute-force count for random events, including ones stamped up to 5 min ahead', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 420_000 }), { maxLength: 200 }), fc.integer({ min: 60_000, max: 125_000 }), (offsets, nowOff) => {
+        const r = new RollingCounter(60);
+        const sorted = offsets.filter((o) => o <= nowOff + 300_000);
+        for (const o of sorted) r.add(T0 + o, 1);
+        const nowSec = Math.floor((T0 + nowOff) / 1000);
+        for (const w of [1, 10, 60]) {
+          const expected = sorted.filter((o) => {
+            const s = Math.floor((T0 + o) / 1000);
+            return s >= nowSec - w && s < nowSec;
+          }).length;
+          expect(r.sum(T0 + nowOff, w)).toBe(expected);
+        }
+      }),
+    );
+  });
+});
+
+describe('PerSecondSeries', () => {
+  it('buckets by second from its start and reports changes as replace-from slices', () => {
+    const s = new PerSecondSeries(T0);
+    s.add(T0 + 1500, 1, 100);
+    s.add(T0 + 1600, 1, 50);
+    s.add(T0 - 1, 1, 1); // before the start: not in the series
+    expect(s.takeChanges()).toEqual({ startMs: T0, from: 1, orders: [1 + 1], gmvMinor: [150] });
+    expect(s.takeChanges().orders).toEqual([]);
+    s.extendTo(T0 + 4000);
+    s.add(T0 + 500, 1, 1);
+    expect(s.takeChanges()).toEqual({ startMs: T0, from: 0, orders: [1, 2, 0, 0], gmvMinor: [1, 150, 0, 0] });
+    expect(s.all().orders).toEqual([1, 2, 0, 0]);
+  });
+});
+
+describe('Aggregator', () => {
+  const make = (milestones: bigint[] = []) => new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: milestones, alertDefaultTtlMs: 60_000 });
+
+  it('keeps exact totals and counts rejections by reason', () => {
+    const a = make();
+    a.applyOrder(order('a', 3888800, T0));
+    a.applyOrder(order('b', 1, T0 + 10));
+    a.reject('bad_amount');
+    a.reject('bad_amount');
+    a.reject('bad_id');
+    expect(a.totals()).toEqual({ gmvMinor: '3888801', orders: 2, rejected: 3, rejectedByReason: { bad_amount: 2, bad_id: 1 } });
+    expect(a.rates(T0 + 1000)).toEqual({ last1s: 2, last10s: 2, last60s: 2 });
+  });
+
+  it('stamps a milestone with the event time of the order that crossed it', () => {
+    const a = make([1000n, 2000n, 5000n]);
+    a.applyOrder(order('a', 999, T0 + 1));
+    expect(a.milestones().map((m) => m.reachedAtMs)).toEqual([null, null, null]);
+    a.applyOrder(order('b', 1, T0 + 71_000));
+    a.applyOrder(order('c', 4000, T0 + 80_000)); // one order crosses two thresholds
+    expect(a.milestones()).toEqual([
+      { thresholdMinor: '1000', reachedAtMs: T0 + 71_000 },
+      { thresholdMinor: '2000', reachedAtMs: T0 + 80_000 },
+      { thresholdMinor: '5000', reachedAtMs: T0 + 80_000 },
+    ]);
+  });
+
+  it('detects milestones beyond 2^53 minor units exactly', () => {
+    const huge = 2n ** 53n + 5n;
+    const a = make([huge]);
+    const max = 100_000_000_000_000;
+    let sum = 0n;
+    let i = 0;
+    while (sum + BigInt(max) < huge) {
+      a.applyOrder(order(`o${i++}`, max, T0));
+      sum += BigInt(max);
+    }
+    const rest = Number(huge - sum);
+    a.applyOrder(order('x', rest - 1, T0 + 1));
+    expect(a.milestones()[0]!.reachedAtMs).toBeNull();
+    a.applyOrder(order('y', 1, T0 + 2));
+    expect(a.milestones()[0]!.reachedAtMs).toBe(T0 + 2);
+    expect(a.gmvMinor).toBe(huge);
+  });
+
+  it('agrees with a simple reference model for any order sequence', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ amount: fc.integer({ min: 0, max: 100_000_000_000_000 }), dt: fc.integer({ min: -400_000, max: 4000_000 }) }), { maxLength: 200 }),
+        (xs) => {
+          const a = make();
+          let gmv = 0n;
+          for (const [i, x] of xs.entries()) {
+            a.applyOrder(order(String(i), x.amount, T0 + x.dt));
+            gmv += BigInt(x.amount);
+          }
+          expect(a.totals().gmvMinor).toBe(gmv.toString());
+          expect(a.orders).toBe(xs.length);
+          const inSeries = xs.filter((x) => x.dt >= -300_000).length;
+          expect(a.series.all().orders.reduce((s, n) => s + n, 0)).toBe(inSeries);
+        },
+      ),
+    );
+  });
+
+  it('keeps parcels by stage and active alerts, newest first, dropping expired ones', () => {
+    const a = make();
+    a.applyLogistics({ id: 'l', stage: 'picked', parcels: 3, tsMs: T0 });
+    a.applyLogistics({ id: 'l2', stage: 'picked', parcels: 2, tsMs: T0 });
+    expect(a.parcels()).toEqual({ picked: 5, packed: 0, dispatched: 0, delivered: 0 });
+    a.applyWeather({ id: 'w1', region: 'CN-GD', severity: 'warning', kind: 'storm', text: 'a', tsMs: T0 });
+    a.applyWeather({ id: 'w2', region: 'CN-BJ', severity: 'info', kind: 'fog', text: 'b', tsMs: T0 + 10, untilMs: T0 + 120_000 });
+    expect(a.activeAlerts(T0 + 1000).map((x) => x.id)).toEqual(['w2', 'w1']);
+    const v = a.alertsVersion;
+    expect(a.activeAlerts(T0 + 61_000).map((x) => x.id)).toEqual(['w2']); // w1's default TTL passed
+    expect(a.alertsVersion).toBeGreaterThan(v);
+    a.applyWeather({ id: 'w2', region: 'CN-BJ', severity: 'severe', kind: 'fog', text: 'c', tsMs: T0 + 20, untilMs: T0 + 90_000 });
+    expect(a.activeAlerts(T0 + 61_000)).toHaveLength(1);
+  });
+});

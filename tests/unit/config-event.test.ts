@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../../server/config';
+import { parseEventDefinition, parseT0 } from '../../server/event';
+
+let made = 0;
+const mk = () => `generated-token-${made++}-0123456789`;
+const NOW = Date.parse('2026-11-10T15:58:30Z');
+
+describe('loadConfig', () => {
+  it('applies defaults and generates tokens when unset', () => {
+    let n = 0;
+    const c = loadConfig({}, () => `generated-token-${n++}-abcdefgh`);
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'wr:', tickIntervalMs: 100, viewerTokenGenerated: true });
+    expect(c.viewerToken).not.toBe(c.adminToken);
+  });
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ WARROOM_TICK_MS: '5' }, /WARROOM_TICK_MS/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL/],
+    [{ WARROOM_VIEWER_TOKEN: 'short' }, /WARROOM_VIEWER_TOKEN/],
+    [{ WARROOM_KEY_PREFIX: 'bad prefix' }, /WARROOM_KEY_PREFIX/],
+    [{ WARROOM_VIEWER_TOKEN: 'same-token-123456789', WARROOM_ADMIN_TOKEN: 'same-token-123456789' }, /WARROOM_ADMIN_TOKEN/],
+  ])('%o fails naming the variable', (env, re) => {
+    expect(() => loadConfig(env, mk)).toThrow(re);
+  });
+});
+
+describe('event definition', () => {
+  const good = { name: 'Double 11', t0: '2026-11-11T00:00:00+08:00', timeZone: 'Asia/Shanghai', currency: { code: 'CNY', minorDigits: 2 }, target: '1000000000.00', milestones: ['10000000', '100000000.00'] };
+
+  it('parses T0 with its offset, or relative to now', () => {
+    expect(parseT0('2026-11-11T00:00:00+08:00', NOW)).toBe(Date.parse('2026-11-10T16:00:00Z'));
+    expect(parseT0('now+60s', NOW)).toBe(NOW + 60_000);
+    expect(parseT0('now + 2m', NOW + 400)).toBe(NOW + 121_000);
+    expect(parseT0('2026-11-11T00:00:00', NOW)).toBeNull(); // no zone: ambiguous
+    expect(parseT0('tomorrow', NOW)).toBeNull();
+  });
+  it('validates a good file', () => {
+    const e = parseEventDefinition(good, 'e.json', NOW);
+    expect(e).toMatchObject({ name: 'Double 11', t0Ms: Date.parse('2026-11-10T16:00:00Z'), minorDigits: 2, targetMinor: 100_000_000_000n, milestonesMinor: [1_000_000_000n, 10_000_000_000n] });
+    expect(parseEventDefinition(good, 'e.json', NOW, 'now+60s').t0Ms).toBe(NOW + 60_000);
+  });
+  it('ships a demo event that validates', () => {
+    expect(() => parseEventDefinition(JSON.parse(readFileSync('events/demo.json', 'utf8')), 'events/demo.json', NOW)).not.toThrow();
+  });
+  it.each([
+    [{ name: '' }, /e\.json: name/],
+    [{ t0: '11/11 midnight' }, /e\.json: t0/],
+    [{ timeZone: 'Mars/Olympus' }, /timeZone/],
+    [{ currency: { code: 'yuan', minorDigits: 2 } }, /currency\.code/],
+    [{ currency: { code: 'CNY', minorDigits: 9 } }, /currency\.minorDigits/],
+    [{ target: 1000 }, /target/],
+    [{ target: '10.001' }, /target/],
+    [{ milestones: ['100', '50'] }, /milestones\[1\]/],
+    [{ locale: 'fr' }, /locale/],
+  ])('%o fails naming the field', (patch, re) => {
+    expect(() => parseEventDefinition({ ...good, ...patch }, 'e.json', NOW)).toThrow(re);
+  });
+  it('names WARROOM_T0 when the override is bad', () => {
+    expect(() => parseEventDefinition(good, 'e.json', NOW, 'soon')).toThrow(/WARROOM_T0/);
+  });
+});
