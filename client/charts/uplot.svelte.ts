@@ -13,12 +13,17 @@ export interface ChartFeed {
   data(): uPlot.AlignedData;
 }
 
-/** @param designHeight the box height in design pixels (1080p canvas), to derive the font scale */
-export function uplotChart(feed: ChartFeed, designHeight: number): Attachment<HTMLElement> {
+/** Design pixels of the wall canvas (1080p) that the chart's fonts and spacing are given in. */
+const DESIGN_HEIGHT = 1080;
+
+export function uplotChart(feed: ChartFeed): Attachment<HTMLElement> {
   return (node) => {
     let chart: uPlot | null = null;
     const make = (w: number, h: number): void => {
-      chart = new uPlot(feed.options(w, h, h / designHeight), feed.data(), node);
+      // One design pixel in CSS px: the wall canvas's height over 1080 (1 elsewhere).
+      const canvas = node.closest<HTMLElement>('[data-testid="canvas"]');
+      const scale = canvas ? canvas.clientHeight / DESIGN_HEIGHT : 1;
+      chart = new uPlot(feed.options(w, h, scale), feed.data(), node);
     };
     const ro = new ResizeObserver(([entry]) => {
       if (!entry) return;

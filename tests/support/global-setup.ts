@@ -1,7 +1,7 @@
 /** Once per test run: a private redis-server on a free port, and a fresh client build for browser tests. */
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { startRedis, type RedisProcess } from './redis';
+import { startRedis, type RedisProcess } from '../../scripts/redis-process';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectClient, startTestWarroom, VIEWER_TOKEN, waitFor, type TestSocket, type TestWarroom } from '../support/warroom';
+import type { Snapshot, Tick } from '../../shared/wire';
+
+let w: TestWarroom | undefined;
+const sockets: TestSocket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await w?.close();
+  w = undefined;
+});
+
+const bearer = { Authorization: `Bearer ${VIEWER_TOKEN}` };
+
+describe('Redis Streams → server → Socket.IO', () => {
+  it('delivers the exact GMV of XADDed orders in a tick', async () => {
+    w = await startTestWarroom();
+    const s = connectClient(w.app.url);
+    sockets.push(s);
+    const snap = await new Promise<Snapshot>((r) => s.once('snapshot', r));
+    expect(snap.totals.gmvMinor).toBe('0');
+    const ticks: Tick[] = [];
+    s.on('tick', (t) => ticks.push(t));
+
+    const amounts = ['38888.00', '0.01', '999999999999.99', '12.30'];
+    for (const [i, a] of amounts.entries()) await w.redis.xadd(`${w.prefix}orders`, '*', 'id', `o${i}`, 'amount', a);
+    await w.redis.xadd(`${w.prefix}orders`, '*', 'batch', JSON.stringify([{ id: 'b1', amount: '1.10' }, { id: 'b2', amount: '2' }]));
+
+    const expected = (3888800n + 1n + 99999999999999n + 1230n + 110n + 200n).toString();
+    const t = await waitFor(() => ticks.find((x) => x.totals.gmvMinor === expected), 5000, 'a tick with the exact GMV');
+    expect(t.totals.orders).toBe(6);
+    expect(t.epoch).toBe(snap.epoch);
+    // seq counts up by one per tick, from the snapshot's seq
+    const seqs = ticks.map((x) => x.seq);
+    expect(seqs[0]).toBe(snap.seq + 1);
+    expect(seqs.every((q, i) => i === 0 || q === seqs[i - 1]! + 1)).toBe(true);
+
+    const res = await fetch(`${w.app.url}/api/state`, { headers: bearer });
+    const state = (await res.json()) as { gmv: string; orders: number; rejected: number; epoch: string; seq: number };
+    expect(state).toMatchObject({ gmv: '1000000038903.40', orders: 6, rejected: 0, epoch: snap.epoch });
+    expect(typeof state.seq).toBe('number');
+  });
+
+  it('dead-letters a poison entry with its reason, counts it, and applies nothing of it', async () => {
+    w = await startTestWarroom();
+    const k = w.prefix;
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'p1', 'amount', '1e309');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'p2', 'amount', '-5');
+    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'ok', amount: '5.00' }, { id: 'bad', amount: '12.345' }]));
+    await w.redis.xadd(`${k}weather`, '*', 'id', 'w1', 'region', 'CN-GD', 'severity', 'apocalyptic', 'kind', 'storm');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'good', 'amount', '1.00');
+
+    const state = await waitFor(async () => {
+      const s = (await (await fetch(`${w!.app.url}/api/state`, { headers: bearer })).json()) as Snapshot & { gmv: string; rejected: number; orders: number };
+      return s.orders === 2 && s.rejected === 4 ? s : undefined;
+    }, 5000, 'state with 2 orders and 4 rejections');
+    expect(state.gmv).toBe('6.00');
+    expect(state.totals.rejectedByReason).toEqual({ bad_amount: 2, too_many_decimals: 1, bad_severity: 1 });
+
+    const dead = await waitFor(async () => {
+      const d = await w!.redis.xrange(`${k}dead`, '-', '+');
+      return d.length === 4 ? d : undefined;
+    }, 5000, 'four dead letters');
+    const rec = dead.map(([, f]) => Object.fromEntries(f.reduce<[string, string][]>((acc, v, i, arr) => (i % 2 ? acc : [...acc, [v, arr[i + 1]!]]), [])));
+    expect(rec[0]).toMatchObject({ stream: `${k}orders`, code: 'bad_amount', id: 'p1', amount: '1e309' });
+    expect(rec[0]!.reason).toMatch(/^bad_amount: /);
+    expect(rec[2]).toMatchObject({ code: 'too_many_decimals', index: '1', item: '{"id":"bad","amount":"12.345"}' });
+    expect(rec.find((r) => r.stream === `${k}weather`)).toMatchObject({ code: 'bad_severity', severity: 'apocalyptic' });
+  });
+
+  it('gives a late joiner a snapshot with totals, series, logistics and alerts', async () => {
+    w = await startTestWarroom();
+    const k = w.prefix;
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '100.00');
+    await w.redis.xadd(`${k}logistics`, '*', 'id', 'l1', 'stage', 'dispatched', 'parcels', '4', 'warehouse', 'WH-HZ');
+    await w.redis.xadd(`${k}weather`, '*', 'id', 'w1', 'region', 'CN-GD', 'severity', 'warning', 'kind', 'storm', 'text', '<b>typhoon</b>');
+    await waitFor(() => (w!.app.aggregator.parcels().dispatched === 4 && w!.app.aggregator.orders === 1 ? true : undefined));
+
+    const s = connectClient(w.app.url);
+    sockets.push(s);
+    const snap = await new Promise<Snapshot>((r) => s.once('snapshot', r));
+    expect(snap.totals).toMatchObject({ gmvMinor: '10000', orders: 1 });
+    expect(snap.parcels.dispatched).toBe(4);
+    expect(snap.alerts).toEqual([expect.objectContaining({ id: 'w1', text: '<b>typhoon</b>', severity: 'warning' })]);
+    expect(snap.milestones[0]).toMatchObject({ thresholdMinor: '100000', reachedAtMs: null });
+    expect(snap.series.orders.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(snap.series.startMs).toBe(snap.event.t0Ms - 300_000);
+
+    const again = await s.timeout(2000).emitWithAck('resync');
+    expect(again.totals.gmvMinor).toBe('10000');
+    const serverNow = await s.timeout(2000).emitWithAck('time');
+    expect(Math.abs(serverNow - Date.now())).toBeLessThan(1000);
+  });
+
+  it('re-reads retained history after a restart: totals exact, dead letters not written twice', async () => {
+    w = await startTestWarroom();
+    const k = w.prefix;
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.50');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'b', 'amount', 'oops');
+    await waitFor(async () => ((await w!.redis.xlen(`${k}dead`)) === 1 ? true : undefined));
+    await w.app.close();
+    w.redis.disconnect();
+    const prefixEnv = { WARROOM_KEY_PREFIX: k };
+    w = await startTestWarroom(prefixEnv);
+    const st = await waitFor(() => (w!.app.aggregator.orders === 1 ? w!.app.state() : undefined));
+    expect(st).toMatchObject({ gmv: '1.50', orders: 1, rejected: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await w.redis.xlen(`${k}dead`)).toBe(1);
+  });
+});
+
+describe('access', () => {
+  it('refuses anonymous and wrong-token requests and sockets, but serves health without sales data', async () => {
+    w = await startTestWarroom();
+    for (const path of ['/api/state', '/wall', '/', '/assets/x.js']) {
+      expect((await fetch(`${w.app.url}${path}`)).status, path).toBe(401);
+      expect((await fetch(`${w.app.url}${path}`, { headers: { Authorization: 'Bearer nope-nope-nope-nope' } })).status, path).toBe(401);
+    }
+    expect((await fetch(`${w.app.url}/wall?token=wrong-token-xxxxxxxx`, { redirect: 'manual' })).status).toBe(401);
+    const health = await fetch(`${w.app.url}/healthz`);
+    const body = await health.text();
+    expect(body).not.toMatch(/gmv|orders/i);
+    expect(JSON.parse(body)).toHaveProperty('redis');
+
+    for (const token of [null, 'wrong-token-xxxxxxxxxx']) {
+      const s = connectClient(w.app.url, token);
+      sockets.push(s);
+      const err = await new Promise<Error>((r) => s.once('connect_error', r));
+      expect(err.message).toBe('unauthorized');
+    }
+  });
+
+  it('trades ?token= on a page for a cookie and a redirect that drops the token from the URL', async () => {
+    w = await startTestWarroom();
+    const res = await fetch(`${w.app.url}/wall?token=${VIEWER_TOKEN}&lang=en`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/wall?lang=en');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await fetch(`${w.app.url}/api/state`, { headers: { Cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    const s = connectClient(w.app.url, null, { extraHeaders: { Cookie: cookie.split(';')[0]! } });
+    sockets.push(s);
+    await new Promise<void>((r) => s.once('connect', () => r()));
+  });
+
+  it('refuses a socket from another origin', async () => {
+    w = await startTestWarroom();
+    const s = connectClient(w.app.url, VIEWER_TOKEN, { extraHeaders: { Origin: 'https://evil.example' } });
+    sockets.push(s);
+    const err = await new Promise<Error>((r) => s.once('connect_error', r));
+    expect(err).toBeInstanceOf(Error);
+    expect(s.connected).toBe(false);
+  });
+});
