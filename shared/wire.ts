@@ -31,8 +31,10 @@ export interface SourceStatus {
   redis: 'up' | 'down';
   /** Server time since when ingest has not been able to read; null while healthy. */
   staleSinceMs: number | null;
-  /** Age of the newest entry read, at the last read (ms). */
+  /** How far ingest was behind the stream's tail at the last read (ms); 0 when caught up. */
   lagMs: number | null;
+  /** Entry time (Redis clock) of the newest order entry applied; null before the first. */
+  newestOrderEntryMs: number | null;
 }
 
 /**

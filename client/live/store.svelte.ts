@@ -20,7 +20,7 @@ export class LiveStore {
   parcels = $state.raw<ParcelsByStage>({ picked: 0, packed: 0, dispatched: 0, delivered: 0 });
   alerts = $state.raw<WeatherAlert[]>([]);
   milestones = $state.raw<Milestone[]>([]);
-  source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null });
+  source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null });
   connection = $state<ConnectionState>('connecting');
   /** Server time of the last message received, for "stale since". */
   lastServerMs = $state<number | null>(null);

@@ -26,7 +26,7 @@ export class Ingest {
   readonly #reader: StreamReader;
   readonly #opts: IngestOptions;
   readonly #now: () => number;
-  #status: SourceStatus = { redis: 'down', staleSinceMs: null, lagMs: null };
+  #status: SourceStatus = { redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null };
   /** Entries read since start (for the ops strip and benchmarks). */
   entriesRead = 0;
 
@@ -97,6 +97,7 @@ export class Ingest {
       }
     }
     const newest = entryTimeMs(entries[entries.length - 1]![0]);
+    if (key === k.orders) this.#status.newestOrderEntryMs = newest;
     this.#status.lagMs = entries.length >= this.#opts.count ? Math.max(0, this.#now() - newest) : 0;
     void this.#dead.flush();
   }

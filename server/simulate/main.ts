@@ -21,11 +21,15 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '11' },
     t0: { type: 'string' },
     duration: { type: 'string' },
+    backfill: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write('usage: npm run simulate -- [--speed N] [--scale N] [--seed N] [--t0 ISO|now+60s] [--duration SECONDS]\n');
+  process.stdout.write(
+    'usage: npm run simulate -- [--speed N] [--scale N] [--seed N] [--t0 ISO|now+60s] [--duration SECONDS] [--backfill]\n' +
+      '  --backfill  when T0 is in the past, first write the night from T0 - 5 min up to now (orders stamped with ts; at most 24 h)\n',
+  );
   process.exit(0);
 }
 
@@ -68,6 +72,11 @@ const sim = new Simulator(redis, {
   runId: `sim${seed}-${randomBytes(3).toString('hex')}`,
 });
 process.stdout.write(`simulate: T0 ${new Date(t0Ms).toISOString()}, speed ${speed}×, scale ${scale}×, seed ${seed}\n`);
+if (values.backfill && t0Ms < Date.now()) {
+  if (speed !== 1) fail('--backfill needs --speed 1 (a backfill writes real event times)');
+  await sim.backfill(Math.max(t0Ms - 5 * 60_000, Date.now() - 23 * 3600_000));
+  process.stdout.write(`simulate: backfilled ${sim.stats.orders} orders up to now\n`);
+}
 sim.start();
 const stop = (): void => {
   sim.stop();

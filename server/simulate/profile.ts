@@ -27,21 +27,61 @@ export const ORDER_VALUE = { median: 180, sigma: 0.9, max: 50_000 };
 /** Mean of the log-normal order value: converts a GMV rate into an order rate. */
 export const MEAN_ORDER_VALUE = ORDER_VALUE.median * Math.exp((ORDER_VALUE.sigma * ORDER_VALUE.sigma) / 2);
 
+/**
+ * Slopes of a monotone cubic (Fritsch–Carlson) through the knots: the cumulative GMV passes every
+ * knot exactly and the rate (its derivative) is continuous, with no cliffs at the knots.
+ */
+const KNOT_SLOPES: readonly number[] = (() => {
+  const n = GMV_KNOTS.length;
+  const secant = GMV_KNOTS.slice(1).map(([t, g], i) => (g - GMV_KNOTS[i]![1]) / (t - GMV_KNOTS[i]![0]));
+  const m = GMV_KNOTS.map((_, i) => (i === 0 ? secant[0]! : i === n - 1 ? secant[n - 2]! : (secant[i - 1]! + secant[i]!) / 2));
+  for (let i = 0; i < n - 1; i++) {
+    const d = secant[i]!;
+    const a = m[i]! / d;
+    const b = m[i + 1]! / d;
+    const h = Math.hypot(a, b);
+    if (h > 3) {
+      m[i] = (3 / h) * a * d;
+      m[i + 1] = (3 / h) * b * d;
+    }
+  }
+  return m;
+})();
+
 /** GMV per second (major units) at `t` seconds since T0, at scale 1. */
 export function gmvRate(t: number): number {
   if (t < 0) return PRE_T0_ORDERS_PER_SEC * MEAN_ORDER_VALUE;
-  for (let i = 1; i < GMV_KNOTS.length; i++) {
-    const [t1, g1] = GMV_KNOTS[i]!;
-    const [t0, g0] = GMV_KNOTS[i - 1]!;
-    if (t < t1) {
-      const slope = (g1 - g0) / (t1 - t0);
-      // The first seconds ramp up: the flood takes a moment to arrive.
-      return t < 3 && i === 1 ? slope * (0.3 + (0.7 * t) / 3) : slope;
-    }
-  }
-  const [ta, ga] = GMV_KNOTS[GMV_KNOTS.length - 2]!;
-  const [tb, gb] = GMV_KNOTS[GMV_KNOTS.length - 1]!;
-  return (gb - ga) / (tb - ta);
+  const last = GMV_KNOTS.length - 1;
+  if (t >= GMV_KNOTS[last]![0]) return KNOT_SLOPES[last]!;
+  let i = 1;
+  while (t >= GMV_KNOTS[i]![0]) i++;
+  const [t0, g0] = GMV_KNOTS[i - 1]!;
+  const [t1, g1] = GMV_KNOTS[i]!;
+  const h = t1 - t0;
+  const x = (t - t0) / h;
+  // Derivative of the cubic Hermite segment.
+  const d = (g1 - g0) / h;
+  const m0 = KNOT_SLOPES[i - 1]!;
+  const m1 = KNOT_SLOPES[i]!;
+  return (6 * x - 6 * x * x) * d + (3 * x * x - 4 * x + 1) * m0 + (3 * x * x - 2 * x) * m1;
+}
+
+/** Cumulative GMV (major units) at `t` seconds since T0, at scale 1 (0 before T0). */
+export function cumulativeGmv(t: number): number {
+  if (t <= 0) return 0;
+  const last = GMV_KNOTS.length - 1;
+  if (t >= GMV_KNOTS[last]![0]) return GMV_KNOTS[last]![1] + (t - GMV_KNOTS[last]![0]) * KNOT_SLOPES[last]!;
+  let i = 1;
+  while (t >= GMV_KNOTS[i]![0]) i++;
+  const [t0, g0] = GMV_KNOTS[i - 1]!;
+  const [t1, g1] = GMV_KNOTS[i]!;
+  const h = t1 - t0;
+  const x = (t - t0) / h;
+  const h00 = 2 * x ** 3 - 3 * x ** 2 + 1;
+  const h10 = x ** 3 - 2 * x ** 2 + x;
+  const h01 = -2 * x ** 3 + 3 * x ** 2;
+  const h11 = x ** 3 - x ** 2;
+  return h00 * g0 + h10 * h * KNOT_SLOPES[i - 1]! + h01 * g1 + h11 * h * KNOT_SLOPES[i]!;
 }
 
 /** Orders per second at `t` seconds since T0. */

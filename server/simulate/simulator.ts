@@ -24,6 +24,12 @@ export interface SimulatorOptions {
   runId: string;
 }
 
+/** Options of one {@link Simulator.step}. */
+export interface StepOptions {
+  /** Stamp each order with `ts` (the step's midpoint) instead of relying on the entry's own time: for backfills. */
+  stampTs?: boolean;
+}
+
 const REGIONS = ['CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SH', 'CN-BJ', 'CN-SD', 'CN-FJ', 'CN-SC', 'CN-HB', 'CN-HN', 'CN-HA', 'CN-HE', 'CN-AH', 'CN-CQ', 'CN-SN', 'CN-LN'];
 const REGION_WEIGHTS = [16, 14, 12, 9, 8, 7, 6, 5, 4, 4, 4, 3, 3, 2, 2, 1];
 const CHANNELS = ['app', 'web', 'mini', 'live'];
@@ -74,8 +80,23 @@ export class Simulator {
     return real < 0 ? real : real * this.#o.speed;
   }
 
+  /**
+   * Writes the night from `fromMs` up to `toMs` at once, each order stamped with its simulated
+   * time (contract: `ts` may lie up to 24 h before the entry): a wall opened at T+40 min
+   * shows the whole curve. Call before {@link start}.
+   */
+  async backfill(fromMs: number, now: () => number = Date.now, stepMs = 1000): Promise<void> {
+    // Writing takes time too: keep going until caught up with the clock, so the live part joins without a gap.
+    let t = fromMs;
+    for (let end = now(); end - t > 50; end = now()) {
+      for (; t < end; t += stepMs) await this.step(t, Math.min(end, t + stepMs), { stampTs: true });
+      t = end;
+    }
+    this.#lastMs = t;
+  }
+
   start(now: () => number = Date.now): void {
-    this.#lastMs = now();
+    if (this.#lastMs === 0) this.#lastMs = now();
     this.#timer = setInterval(() => {
       if (this.#busy) return; // Redis is slower than the plan: skip a beat rather than pile up
       this.#busy = true;
@@ -104,7 +125,7 @@ export class Simulator {
   }
 
   /** Writes what the night produces between two real instants. */
-  async step(fromMs: number, toMs: number): Promise<void> {
+  async step(fromMs: number, toMs: number, opts: StepOptions = {}): Promise<void> {
     const s0 = this.simSeconds(fromMs);
     const s1 = this.simSeconds(toMs);
     const mid = (s0 + s1) / 2;
@@ -117,17 +138,20 @@ export class Simulator {
     const k = this.#o.keyPrefix;
     const perSec = realSec > 0 ? count / realSec : 0;
 
+    const ts = opts.stampTs ? String(Math.floor((fromMs + toMs) / 2)) : undefined;
     const orders: Record<string, string>[] = [];
     for (let i = 0; i < count; i++) {
       const minor = orderValueMinor(this.#rand);
       this.stats.gmvMinor += BigInt(minor);
-      orders.push({
+      const o: Record<string, string> = {
         id: `${this.#o.runId}-${++this.#n}`,
         amount: formatMinor(minor, 2),
         region: this.#region(),
         channel: this.#pick(CHANNELS),
         category: this.#pick(CATEGORIES),
-      });
+      };
+      if (ts) o.ts = ts;
+      orders.push(o);
     }
     this.stats.orders += count;
     if (perSec > this.#o.batchAbovePerSec) {
@@ -137,7 +161,7 @@ export class Simulator {
       }
     } else {
       for (const o of orders) {
-        p.xadd(`${k}orders`, '*', 'id', o.id!, 'amount', o.amount!, 'region', o.region!, 'channel', o.channel!, 'category', o.category!);
+        p.xadd(`${k}orders`, '*', ...Object.entries(o).flat());
         this.stats.entries++;
       }
     }
@@ -150,13 +174,15 @@ export class Simulator {
       this.#parcelCarry[i] = parcels - whole;
       if (whole <= 0) return;
       const wh = this.#pick(WAREHOUSES);
-      p.xadd(`${k}logistics`, '*', 'id', `${this.#o.runId}-l${i}-${++this.#n}`, 'stage', lag.stage, 'parcels', String(whole), 'warehouse', wh);
+      const extra = ts ? ['ts', ts] : [];
+      p.xadd(`${k}logistics`, '*', 'id', `${this.#o.runId}-l${i}-${++this.#n}`, 'stage', lag.stage, 'parcels', String(whole), 'warehouse', wh, ...extra);
     });
 
     if (s1 >= this.#nextAlertSimS) {
       const a = ALERTS[this.#alertN % ALERTS.length]!;
       const untilMs = toMs + Math.round((20 * 60_000) / Math.max(1, this.#o.speed));
-      p.xadd(`${k}weather`, '*', 'id', `${this.#o.runId}-w${++this.#alertN}`, 'region', a.region, 'severity', a.severity, 'kind', a.kind, 'text', a.text, 'until', String(untilMs));
+      const extra = ts ? ['ts', ts] : [];
+      p.xadd(`${k}weather`, '*', 'id', `${this.#o.runId}-w${++this.#alertN}`, 'region', a.region, 'severity', a.severity, 'kind', a.kind, 'text', a.text, 'until', String(untilMs), ...extra);
       this.#nextAlertSimS += 300 + this.#rand() * 600;
     }
     await p.exec();

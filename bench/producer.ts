@@ -1,0 +1,194 @@
+/**
+ * Producer child process (forked with IPC by bench/run.ts): writes `wr:orders` entries, either
+ * as fast as it can ("flat") or at a fixed rate ("paced"), single-order or batched form, and
+ * keeps an exact ledger (entries, orders, BigInt sum of minor units) of what Redis acknowledged.
+ *
+ * A separate process so its CPU is not the server's nor the parent's polling loop's.
+ * Protocol: child → {type:'ready'}; parent → {type:'go'}; child → {type:'done', result}; exit.
+ */
+import { Redis } from 'ioredis';
+import { Amounts } from './amounts';
+
+export interface ProducerArgs {
+  redisUrl: string;
+  key: string;
+  mode: 'flat' | 'paced';
+  /** Orders per entry; 0 = the single-order form (fields id, amount). */
+  batch: number;
+  seconds: number;
+  /** Hard bound on orders written, whatever the time. */
+  maxOrders: number;
+  /** Orders per second in paced mode. */
+  rate: number;
+  seed: number;
+  idPrefix: string;
+}
+
+export interface ProducerResult {
+  entries: number;
+  orders: number;
+  /** Exact sum of acknowledged orders, minor units, decimal string (BigInt). */
+  sumMinor: string;
+  firstWriteMs: number;
+  lastAckMs: number;
+  /** XADD replies that were errors (their orders are not in the ledger). */
+  errors: number;
+  /** Producer process CPU over the run, ms. */
+  cpuMs: number;
+  /** Paced mode: steps that could not send their share at once (Redis or producer behind). */
+  lateSteps: number;
+}
+
+type Msg = { type: 'go' };
+
+/** One pipeline's worth of entries, with each entry's order count and sum for the ledger. */
+interface Chunk {
+  pipe: ReturnType<Redis['pipeline']>;
+  orders: number[];
+  sums: number[];
+}
+
+class Ledger {
+  entries = 0;
+  orders = 0;
+  sum = 0n;
+  errors = 0;
+  lastAckMs = 0;
+  #inflight: Promise<void>[] = [];
+
+  /** Sends a chunk; keeps at most `depth` chunks in flight so the socket stays busy without unbounded buffering. */
+  async send(c: Chunk, depth: number): Promise<void> {
+    const p = c.pipe.exec().then((replies) => {
+      let sum = 0; // ≤ 10,000 orders × 999,999: exact as a number, folded into the BigInt once
+      (replies ?? []).forEach(([err], i) => {
+        if (err) {
+          this.errors++;
+          return;
+        }
+        this.entries++;
+        this.orders += c.orders[i]!;
+        sum += c.sums[i]!;
+      });
+      this.sum += BigInt(sum);
+      this.lastAckMs = Date.now();
+    });
+    this.#inflight.push(p);
+    while (this.#inflight.length >= depth) await this.#inflight.shift();
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.#inflight);
+    this.#inflight = [];
+  }
+}
+
+/** Builds a chunk of `entries` entries of `batch` orders (0 = single form), numbering ids from `next`. */
+function chunk(redis: Redis, a: ProducerArgs, amounts: Amounts, entries: number, next: number): Chunk {
+  const pipe = redis.pipeline();
+  const orders: number[] = [];
+  const sums: number[] = [];
+  let n = next;
+  for (let e = 0; e < entries; e++) {
+    if (a.batch === 0) {
+      const m = amounts.minor();
+      pipe.xadd(a.key, '*', 'id', `${a.idPrefix}${n++}`, 'amount', Amounts.text(m));
+      orders.push(1);
+      sums.push(m);
+    } else {
+      // Hand-built JSON: the contract's batched form, without JSON.stringify's cost in the producer.
+      let s = '[';
+      let sum = 0;
+      for (let k = 0; k < a.batch; k++) {
+        const m = amounts.minor();
+        sum += m;
+        s += `${k ? ',' : ''}{"id":"${a.idPrefix}${n++}","amount":"${Amounts.text(m)}"}`;
+      }
+      pipe.xadd(a.key, '*', 'batch', s + ']');
+      orders.push(a.batch);
+      sums.push(sum);
+    }
+  }
+  return { pipe, orders, sums };
+}
+
+async function flat(redis: Redis, a: ProducerArgs, l: Ledger): Promise<number> {
+  const amounts = new Amounts(a.seed);
+  const perOrder = Math.max(1, a.batch);
+  // ~1000 single XADDs or ~10,000 batched orders per pipeline.
+  const perPipe = a.batch === 0 ? 1000 : Math.max(1, Math.floor(10_000 / a.batch));
+  const first = Date.now();
+  const deadline = first + a.seconds * 1000;
+  let written = 0;
+  while (written + perOrder <= a.maxOrders && Date.now() < deadline) {
+    const n = Math.min(perPipe, Math.floor((a.maxOrders - written) / perOrder));
+    await l.send(chunk(redis, a, amounts, n, written), 3);
+    written += n * perOrder;
+  }
+  await l.drain();
+  return first;
+}
+
+async function paced(redis: Redis, a: ProducerArgs, l: Ledger): Promise<{ first: number; lateSteps: number }> {
+  const amounts = new Amounts(a.seed);
+  const stepMs = 10;
+  const perStep = (a.rate * stepMs) / 1000;
+  const maxSteps = Math.ceil((a.seconds * 1000) / stepMs) + 10;
+  const first = Date.now();
+  let sent = 0;
+  let lateSteps = 0;
+  for (let step = 0; step < maxSteps; step++) {
+    const elapsed = Date.now() - first;
+    if (elapsed >= a.seconds * 1000) break;
+    // Whatever is due by the end of this step, so the rate holds even when a timer fires late.
+    const due = Math.min(a.maxOrders, Math.floor(((elapsed + stepMs) * a.rate) / 1000));
+    const n = Math.min(due - sent, Math.ceil(perStep * 5));
+    if (due - sent > Math.ceil(perStep * 2)) lateSteps++;
+    if (n > 0) {
+      await l.send(chunk(redis, a, amounts, n, sent), 8);
+      sent += n;
+    }
+    const wait = first + (step + 1) * stepMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  await l.drain();
+  return { first, lateSteps };
+}
+
+async function main(): Promise<void> {
+  const a = JSON.parse(process.argv[2] ?? '{}') as ProducerArgs;
+  const redis = new Redis(a.redisUrl, { maxRetriesPerRequest: null, connectionName: 'bench-producer' });
+  redis.on('error', (e: Error) => process.stderr.write(`producer: redis: ${e.message}\n`));
+  await redis.ping();
+  await new Promise<void>((resolve) => {
+    process.once('message', (m: Msg) => {
+      if (m.type === 'go') resolve();
+    });
+    process.send!({ type: 'ready' });
+  });
+  const cpu0 = process.cpuUsage();
+  const l = new Ledger();
+  let first: number;
+  let lateSteps = 0;
+  if (a.mode === 'flat') first = await flat(redis, a, l);
+  else ({ first, lateSteps } = await paced(redis, a, l));
+  const cpu = process.cpuUsage(cpu0);
+  const result: ProducerResult = {
+    entries: l.entries,
+    orders: l.orders,
+    sumMinor: l.sum.toString(),
+    firstWriteMs: first,
+    lastAckMs: l.lastAckMs || first,
+    errors: l.errors,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    lateSteps,
+  };
+  redis.disconnect();
+  process.send!({ type: 'done', result }, () => process.exit(0));
+}
+
+// The parent going away (crash, Ctrl-C) must not leave a producer writing.
+process.on('disconnect', () => process.exit(0));
+main().catch((e) => {
+  process.stderr.write(`producer: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: ingest throughput, order → viewer freshness and /wall bundle size, measured
+ * against the production bundle (`node dist/server/main.js`) on loopback. Prints a table and
+ * writes bench/results.json. Figures never fail the run: the exit code is 0 unless a phase could
+ * not be measured at all. Every phase is bounded in time and count, and the whole run stays
+ * within a budget: the optional phase is skipped when the budget is short.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { measureBundle } from './bundle';
+import { runFreshness } from './freshness';
+import { runIngest, type IngestOptions } from './ingest';
+import { machineInfo } from './machine';
+import { stopAllChildren } from './proc';
+import { formatTable, row, type Row } from './report';
+import { bundleRows, freshnessRows, ingestRows, TARGETS } from './rows';
+
+const BUDGET_MS = 175_000;
+const started = Date.now();
+const left = (): number => started + BUDGET_MS - Date.now();
+
+const rows: Row[] = [];
+const phases: Record<string, unknown> = {};
+const errors: Record<string, string> = {};
+
+/** Runs one phase; an error is recorded (and makes the exit code 1) but does not stop the others. */
+async function phase<T>(name: string, run: () => Promise<T> | T, toRows: (r: T) => Row[]): Promise<void> {
+  process.stderr.write(`bench: ${name} (${Math.round((Date.now() - started) / 1000)} s into the run)\n`);
+  try {
+    const r = await run();
+    phases[name] = r;
+    rows.push(...toRows(r));
+  } catch (e) {
+    errors[name] = (e as Error).stack ?? String(e);
+    rows.push(row(name, 'ERROR', (e as Error).message.split('\n')[0]!));
+    process.stderr.write(`bench: ${name} failed: ${errors[name]}\n`);
+  }
+}
+
+/** Drain bound: 60 s at most, less when the budget must keep `reserveMs` for later phases. */
+function ingest(o: Omit<IngestOptions, 'drainTimeoutMs'>, reserveMs: number): Promise<import('./ingest').IngestResult> {
+  const drainTimeoutMs = Math.max(10_000, Math.min(60_000, left() - reserveMs - o.seconds * 1000));
+  return runIngest({ ...o, drainTimeoutMs });
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
+  const machine = machineInfo();
+
+  await phase('c wall bundle', () => measureBundle(), (r) => bundleRows('c bundle', r));
+  await phase('a1 single orders', () => ingest({ batch: 0, seconds: 10, maxOrders: 3_000_000, seed: 1 }, 90_000), (r) => ingestRows('a1 single', r));
+  await phase('a2 batched x100', () => ingest({ batch: 100, seconds: 10, maxOrders: 20_000_000, seed: 2 }, 60_000), (r) => ingestRows('a2 batch 100', r));
+  await phase('b freshness', () => runFreshness({ clients: 1000, rate: 50_000, seconds: 15, idleSeconds: 3, seed: 3 }), (r) => freshnessRows('b freshness', r));
+  // Optional: only when it fits in the budget with its own worst-case drain.
+  if (left() > 40_000) {
+    await phase('a2 batched x500', () => ingest({ batch: 500, seconds: 8, maxOrders: 20_000_000, seed: 4 }, 0), (r) => ingestRows('a2 batch 500', r));
+  } else {
+    rows.push(row('a2 batch 500', 'skipped', `not enough time left in the ${BUDGET_MS / 1000} s budget`));
+  }
+
+  // Fixed reading order in the table, whatever order the phases ran in.
+  const order = ['a1', 'a2 batch 100', 'a2 batch 500', 'b', 'c'];
+  const rank = (r: Row): number => order.findIndex((p) => r.phase.startsWith(p));
+  rows.sort((x, y) => rank(x) - rank(y));
+
+  const wallSeconds = (Date.now() - started) / 1000;
+  const header = `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; node ${machine.node}; redis-server ${machine.redisServer}; loopback; wall time ${wallSeconds.toFixed(1)} s`;
+  process.stdout.write(`\n${header}\n\n${formatTable(rows)}\n\nTargets are informational; CPU is % of one core from /proc (CLK_TCK ${machine.clockTicksPerS}).\n`);
+  writeFileSync(
+    'bench/results.json',
+    JSON.stringify({ date: new Date(started).toISOString(), wallSeconds, machine, targets: TARGETS, rows, phases, errors }, null, 2) + '\n',
+  );
+  process.stdout.write('wrote bench/results.json\n');
+  if (Object.keys(errors).length > 0) process.exitCode = 1;
+}
+
+main()
+  .catch((e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAllChildren());
