@@ -41,6 +41,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     seriesStartMs: event.t0Ms - 5 * 60_000,
     milestonesMinor: event.milestonesMinor,
     alertDefaultTtlMs: config.alertDefaultTtlMs,
+    dedupeWindowMs: config.dedupeWindowMs,
   });
   const ingest = new Ingest(
     aggregator,
@@ -84,7 +85,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
         const t = now();
         const lastTickAgeMs = publisher.lastTickMs === null ? null : t - publisher.lastTickMs;
         const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000;
-        return { ok, redis: src.redis, staleSinceMs: src.staleSinceMs, lagMs: src.lagMs, lastTickAgeMs, serverNowMs: t };
+        return { ok, redis: src.redis, staleSinceMs: src.staleSinceMs, lagMs: src.lagMs, lastTickAgeMs, serverNowMs: t, dedupe: aggregator.dedupeStatus() };
       },
     }),
   );

@@ -24,6 +24,8 @@ export interface ServerConfig {
   readBlockMs: number;
   /** Entries per stream per XREAD. @default 1000 */
   readCount: number;
+  /** An order or logistics id seen again within this much time counts once. @default 15 min */
+  dedupeWindowMs: number;
   /** How long a weather alert without `until` stays active. @default 6 h */
   alertDefaultTtlMs: number;
   /** Directory with the built client. @default "dist/client" */
@@ -74,6 +76,7 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
     tickIntervalMs: int(env, 'WARROOM_TICK_MS', 100, 20, 10_000),
     readBlockMs: int(env, 'WARROOM_READ_BLOCK_MS', 1000, 10, 60_000),
     readCount: int(env, 'WARROOM_READ_COUNT', 1000, 1, 100_000),
+    dedupeWindowMs: int(env, 'WARROOM_DEDUPE_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
     alertDefaultTtlMs: int(env, 'WARROOM_ALERT_TTL_MS', 6 * 3600_000, 1000, 7 * 86400_000),
     clientDir: env.WARROOM_CLIENT_DIR || 'dist/client',
   };

@@ -17,6 +17,8 @@ export interface Totals {
   /** Entries (or orders inside batches) sent to the dead-letter stream. */
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Valid entries whose id was already counted within the dedupe window (retried XADDs). */
+  duplicates: number;
 }
 
 /** Orders counted in complete seconds before `serverNowMs`, by event time. */

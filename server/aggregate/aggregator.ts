@@ -7,6 +7,7 @@ import type { LogisticsEvent, Milestone, Order, ParcelsByStage, WeatherAlert } f
 import type { Rates, Totals } from '../../shared/wire';
 import { RollingCounter } from './rolling';
 import { PerSecondSeries } from './series';
+import { DedupeWindow } from './dedupe';
 
 export interface AggregatorOptions {
   /** Start of the per-second series (T0 − 5 min). */
@@ -17,6 +18,10 @@ export interface AggregatorOptions {
   alertDefaultTtlMs: number;
   /** Active alerts kept at most; the oldest go first. @default 200 */
   maxAlerts?: number;
+  /** An order or logistics id seen again within this much entry time counts once. @default 15 min */
+  dedupeWindowMs?: number;
+  /** Ids the dedupe window of each stream holds at most. @default 10,000,000 */
+  dedupeMaxIds?: number;
 }
 
 const CLIP = 2 ** 52;
@@ -25,6 +30,9 @@ export class Aggregator {
   readonly #gmv = new MoneySum();
   #orders = 0;
   #rejected = 0;
+  #duplicates = 0;
+  readonly #orderIds: DedupeWindow;
+  readonly #logisticsIds: DedupeWindow;
   readonly #rejectedByReason: Record<string, number> = {};
   readonly #rolling = new RollingCounter(60);
   readonly series: PerSecondSeries;
@@ -40,19 +48,32 @@ export class Aggregator {
   readonly #opts: Required<AggregatorOptions>;
 
   constructor(opts: AggregatorOptions) {
-    this.#opts = { ...opts, maxAlerts: opts.maxAlerts ?? 200 };
+    this.#opts = { ...opts, maxAlerts: opts.maxAlerts ?? 200, dedupeWindowMs: opts.dedupeWindowMs ?? 15 * 60_000, dedupeMaxIds: opts.dedupeMaxIds ?? 10_000_000 };
+    const dedupe = { windowMs: this.#opts.dedupeWindowMs, maxIds: this.#opts.dedupeMaxIds };
+    this.#orderIds = new DedupeWindow(dedupe);
+    this.#logisticsIds = new DedupeWindow(dedupe);
     this.series = new PerSecondSeries(opts.seriesStartMs);
     this.#milestones = opts.milestonesMinor.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null }));
     this.#armMilestone();
   }
 
-  applyOrder(o: Order): void {
+  /**
+   * Counts an order unless its id was already counted within the dedupe window.
+   * @param entryMs the stream entry's time: the dedupe window runs on it
+   * @returns false for a duplicate (not counted)
+   */
+  applyOrder(o: Order, entryMs: number): boolean {
+    if (!this.#orderIds.admit(o.id, entryMs)) {
+      this.#duplicates++;
+      return false;
+    }
     this.#gmv.add(o.amountMinor);
     this.#orders++;
     this.#rolling.add(o.tsMs, 1);
     this.series.add(o.tsMs, 1, o.amountMinor);
     this.#toNextMilestone -= o.amountMinor;
     if (this.#toNextMilestone <= 0) this.#crossMilestones(o.tsMs);
+    return true;
   }
 
   #armMilestone(): void {
@@ -77,9 +98,17 @@ export class Aggregator {
     this.#armMilestone();
   }
 
-  applyLogistics(e: LogisticsEvent): void {
+  /** Counts a logistics event unless its id was already counted within the dedupe window. */
+  applyLogistics(e: LogisticsEvent, entryMs: number): boolean {
+    if (!this.#logisticsIds.admit(e.id, entryMs)) {
+      this.#duplicates++;
+      return false;
+    }
     this.#parcels[e.stage] += e.parcels;
+    return true;
   }
+
+  /** Weather alerts replace by id, so a retried XADD is harmless and needs no dedupe. */
 
   applyWeather(a: WeatherAlert): void {
     this.#alerts.delete(a.id);
@@ -105,12 +134,18 @@ export class Aggregator {
     return this.#orders;
   }
 
+  /** Dedupe health: ids held, and rotations forced early by the memory bound (the window was shortened). */
+  dedupeStatus(): { ids: number; earlyRotations: number } {
+    return { ids: this.#orderIds.size + this.#logisticsIds.size, earlyRotations: this.#orderIds.earlyRotations + this.#logisticsIds.earlyRotations };
+  }
+
   totals(): Totals {
     return {
       gmvMinor: this.#gmv.value.toString(),
       orders: this.#orders,
       rejected: this.#rejected,
       rejectedByReason: { ...this.#rejectedByReason },
+      duplicates: this.#duplicates,
     };
   }
 

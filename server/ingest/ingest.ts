@@ -80,13 +80,14 @@ export class Ingest {
     if (key === k.orders) {
       for (const [id, fields] of entries) {
         const r = decodeOrdersEntry(id, fields ?? [], o);
-        for (const order of r.orders) agg.applyOrder(order);
+        const entryMs = r.orders.length > 0 ? entryTimeMs(id) : 0;
+        for (const order of r.orders) agg.applyOrder(order, entryMs);
         for (const rej of r.rejections) this.#reject(key, id, fields ?? [], rej);
       }
     } else if (key === k.logistics) {
       for (const [id, fields] of entries) {
         const r = decodeLogistics(id, fields ?? [], o);
-        if (r.ok) agg.applyLogistics(r.value);
+        if (r.ok) agg.applyLogistics(r.value, entryTimeMs(id));
         else this.#reject(key, id, fields ?? [], r.rejection);
       }
     } else if (key === k.weather) {

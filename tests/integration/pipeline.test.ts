@@ -68,6 +68,23 @@ describe('Redis Streams → server → Socket.IO', () => {
     expect(rec.find((r) => r.stream === `${k}weather`)).toMatchObject({ code: 'bad_severity', severity: 'apocalyptic' });
   });
 
+  it('counts a retried XADD once, in single and batched form', async () => {
+    w = await startTestWarroom();
+    const k = w.prefix;
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'r1', 'amount', '10.00');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'r1', 'amount', '10.00'); // the producer lost the reply and sent again
+    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'r2', amount: '1.00' }, { id: 'r1', amount: '10.00' }]));
+    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'r2', amount: '1.00' }]));
+    await w.redis.xadd(`${k}logistics`, '*', 'id', 'p1', 'stage', 'picked', 'parcels', '3');
+    await w.redis.xadd(`${k}logistics`, '*', 'id', 'p1', 'stage', 'picked', 'parcels', '3');
+    const st = await waitFor(() => {
+      const s = w!.app.state();
+      return s.totals.duplicates === 4 ? s : undefined;
+    }, 5000, 'four duplicates');
+    expect(st).toMatchObject({ gmv: '11.00', orders: 2, rejected: 0 });
+    expect(st.parcels.picked).toBe(3);
+  });
+
   it('gives a late joiner a snapshot with totals, series, logistics and alerts', async () => {
     w = await startTestWarroom();
     const k = w.prefix;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { RollingCounter } from '../../server/aggregate/rolling';
 import { PerSecondSeries } from '../../server/aggregate/series';
 import { Aggregator } from '../../server/aggregate/aggregator';
+import { DedupeWindow } from '../../server/aggregate/dedupe';
 import type { Order } from '../../shared/domain';
 
 const T0 = 1_762_790_400_000; // 2025-11-11T00:00:00+08:00... any whole second works
@@ -63,26 +64,71 @@ describe('PerSecondSeries', () => {
   });
 });
 
+describe('DedupeWindow', () => {
+  it('counts an id once within the window, whatever the order of arrival', () => {
+    const d = new DedupeWindow({ windowMs: 1000 });
+    expect(d.admit('a', T0)).toBe(true);
+    expect(d.admit('a', T0 + 999)).toBe(false);
+    expect(d.admit('b', T0 + 1000)).toBe(true); // rotates: 'a' is now in the previous generation
+    expect(d.admit('a', T0 + 1500)).toBe(false);
+    expect(d.admit('c', T0 + 2000)).toBe(true); // rotates again: 'a' is forgotten (remembered ≥ 1 window)
+    expect(d.admit('a', T0 + 2001)).toBe(true);
+  });
+  it('never forgets an id before the window has passed (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })), { maxLength: 300 }), (xs) => {
+        const d = new DedupeWindow({ windowMs: 1000 });
+        const lastCounted = new Map<number, number>();
+        let t = T0;
+        for (const [id, dt] of xs) {
+          t += dt; // entry time only moves forward
+          const prev = lastCounted.get(id);
+          const admitted = d.admit(String(id), t);
+          if (prev !== undefined && t - prev < 1000) expect(admitted).toBe(false);
+          if (prev === undefined) expect(admitted).toBe(true);
+          if (admitted) lastCounted.set(id, t);
+        }
+      }),
+    );
+  });
+  it('shortens the window when the memory bound is hit, and says so', () => {
+    const d = new DedupeWindow({ windowMs: 60_000, maxIds: 10 });
+    for (let i = 0; i < 25; i++) d.admit(`id${i}`, T0);
+    expect(d.earlyRotations).toBeGreaterThan(0);
+    expect(d.size).toBeLessThanOrEqual(10);
+  });
+});
+
 describe('Aggregator', () => {
   const make = (milestones: bigint[] = []) => new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: milestones, alertDefaultTtlMs: 60_000 });
 
   it('keeps exact totals and counts rejections by reason', () => {
     const a = make();
-    a.applyOrder(order('a', 3888800, T0));
-    a.applyOrder(order('b', 1, T0 + 10));
+    a.applyOrder(order('a', 3888800, T0), T0);
+    a.applyOrder(order('b', 1, T0 + 10), T0);
     a.reject('bad_amount');
     a.reject('bad_amount');
     a.reject('bad_id');
-    expect(a.totals()).toEqual({ gmvMinor: '3888801', orders: 2, rejected: 3, rejectedByReason: { bad_amount: 2, bad_id: 1 } });
+    expect(a.totals()).toEqual({ gmvMinor: '3888801', orders: 2, rejected: 3, rejectedByReason: { bad_amount: 2, bad_id: 1 }, duplicates: 0 });
     expect(a.rates(T0 + 1000)).toEqual({ last1s: 2, last10s: 2, last60s: 2 });
+  });
+
+  it('counts a retried order or logistics id once', () => {
+    const a = make();
+    expect(a.applyOrder(order('a', 100, T0), T0)).toBe(true);
+    expect(a.applyOrder(order('a', 100, T0), T0 + 5000)).toBe(false);
+    expect(a.applyLogistics({ id: 'a', stage: 'picked', parcels: 2, tsMs: T0 }, T0)).toBe(true); // another stream: its own ids
+    expect(a.applyLogistics({ id: 'a', stage: 'picked', parcels: 2, tsMs: T0 }, T0 + 1)).toBe(false);
+    expect(a.totals()).toMatchObject({ gmvMinor: '100', orders: 1, duplicates: 2 });
+    expect(a.parcels().picked).toBe(2);
   });
 
   it('stamps a milestone with the event time of the order that crossed it', () => {
     const a = make([1000n, 2000n, 5000n]);
-    a.applyOrder(order('a', 999, T0 + 1));
+    a.applyOrder(order('a', 999, T0 + 1), T0);
     expect(a.milestones().map((m) => m.reachedAtMs)).toEqual([null, null, null]);
-    a.applyOrder(order('b', 1, T0 + 71_000));
-    a.applyOrder(order('c', 4000, T0 + 80_000)); // one order crosses two thresholds
+    a.applyOrder(order('b', 1, T0 + 71_000), T0);
+    a.applyOrder(order('c', 4000, T0 + 80_000), T0); // one order crosses two thresholds
     expect(a.milestones()).toEqual([
       { thresholdMinor: '1000', reachedAtMs: T0 + 71_000 },
       { thresholdMinor: '2000', reachedAtMs: T0 + 80_000 },
@@ -97,13 +143,13 @@ describe('Aggregator', () => {
     let sum = 0n;
     let i = 0;
     while (sum + BigInt(max) < huge) {
-      a.applyOrder(order(`o${i++}`, max, T0));
+      a.applyOrder(order(`o${i++}`, max, T0), T0);
       sum += BigInt(max);
     }
     const rest = Number(huge - sum);
-    a.applyOrder(order('x', rest - 1, T0 + 1));
+    a.applyOrder(order('x', rest - 1, T0 + 1), T0);
     expect(a.milestones()[0]!.reachedAtMs).toBeNull();
-    a.applyOrder(order('y', 1, T0 + 2));
+    a.applyOrder(order('y', 1, T0 + 2), T0);
     expect(a.milestones()[0]!.reachedAtMs).toBe(T0 + 2);
     expect(a.gmvMinor).toBe(huge);
   });
@@ -116,7 +162,7 @@ describe('Aggregator', () => {
           const a = make();
           let gmv = 0n;
           for (const [i, x] of xs.entries()) {
-            a.applyOrder(order(String(i), x.amount, T0 + x.dt));
+            a.applyOrder(order(String(i), x.amount, T0 + x.dt), T0);
             gmv += BigInt(x.amount);
           }
           expect(a.totals().gmvMinor).toBe(gmv.toString());
@@ -130,8 +176,8 @@ describe('Aggregator', () => {
 
   it('keeps parcels by stage and active alerts, newest first, dropping expired ones', () => {
     const a = make();
-    a.applyLogistics({ id: 'l', stage: 'picked', parcels: 3, tsMs: T0 });
-    a.applyLogistics({ id: 'l2', stage: 'picked', parcels: 2, tsMs: T0 });
+    a.applyLogistics({ id: 'l', stage: 'picked', parcels: 3, tsMs: T0 }, T0);
+    a.applyLogistics({ id: 'l2', stage: 'picked', parcels: 2, tsMs: T0 }, T0);
     expect(a.parcels()).toEqual({ picked: 5, packed: 0, dispatched: 0, delivered: 0 });
     a.applyWeather({ id: 'w1', region: 'CN-GD', severity: 'warning', kind: 'storm', text: 'a', tsMs: T0 });
     a.applyWeather({ id: 'w2', region: 'CN-BJ', severity: 'info', kind: 'fog', text: 'b', tsMs: T0 + 10, untilMs: T0 + 120_000 });

@@ -3,7 +3,7 @@ import { LiveStore } from '../../client/live/store.svelte';
 import type { Snapshot, Tick } from '../../shared/wire';
 
 const base = { protocol: 1, tickIntervalMs: 100, serverNowMs: 1000 };
-const totals = (gmv: string, orders: number) => ({ gmvMinor: gmv, orders, rejected: 0, rejectedByReason: {} });
+const totals = (gmv: string, orders: number) => ({ gmvMinor: gmv, orders, rejected: 0, rejectedByReason: {}, duplicates: 0 });
 const snap = (epoch: string, seq: number, gmv: string, orders: number): Snapshot => ({
   ...base, kind: 'snapshot', epoch, seq,
   event: { name: 'e', t0Ms: 0, timeZone: 'UTC', currency: 'CNY', minorDigits: 2, locale: 'en', targetMinor: '100' },
