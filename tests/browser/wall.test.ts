@@ -81,6 +81,15 @@ describe('wall in Chromium', () => {
       const fontPx = await page.getByTestId('gmv').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
       expect(fontPx).toBeGreaterThan(200); // scaled up with the screen, not a blurred bitmap
       await page.screenshot({ path: `${SHOTS}/wall-3840x2160.png` });
+
+      // Ticks stop while the socket stays open: stale within two tick intervals (plus polling slack).
+      w.app.publisher.stop();
+      const frozenAt = Date.now();
+      await page.locator('[data-testid="connection"][data-state="stale"]').waitFor({ timeout: 2000 });
+      expect(Date.now() - frozenAt).toBeLessThan(1000);
+      expect(await page.getByTestId('connection').textContent()).toMatch(/数据停滞于 \d\d:\d\d:\d\d/);
+      // The numbers stay on screen, exact, while stale.
+      expect(await page.getByTestId('gmv').textContent()).toBe(expected);
       await page.context().close();
     } finally {
       await w.close();
