@@ -7,7 +7,7 @@ import { startRedis } from '../scripts/redis-process';
 import { formatMinor } from '../shared/money';
 import type { ClientsReport } from './clients';
 import { forkHelper } from './ipc';
-import { CpuWindow, track } from './proc';
+import { CpuWindow, otherCpuPercent, peakRssMiB, track } from './proc';
 import type { ProducerArgs, ProducerResult } from './producer';
 import { fetchState, startServer, VIEWER_TOKEN } from './server';
 
@@ -31,6 +31,9 @@ export interface FreshnessResult {
   serverCpuPercent: number | null;
   redisCpuPercent: number | null;
   producerCpuPercent: number;
+  /** CPU of processes outside the measurement (other jobs on the box) over the same window. */
+  otherCpuPercent: number | null;
+  serverPeakRssMiB: number | null;
   /** Server totals equal the producer's ledger after the run. */
   exact: boolean;
 }
@@ -52,7 +55,7 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
     await clients.next('connected', 90_000);
     const connectSeconds = (Date.now() - t0) / 1000;
 
-    const idle = new CpuWindow(server.pid);
+    const idle = CpuWindow.ofPid(server.pid);
     await sleep(o.idleSeconds * 1000);
     const serverCpuIdlePercent = idle.percent();
 
@@ -65,8 +68,11 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
     await producer.next('ready', 20_000);
 
     clients.send({ type: 'start' });
-    const serverCpu = new CpuWindow(server.pid);
-    const redisCpu = new CpuWindow(redis.proc.pid);
+    const serverCpu = CpuWindow.ofPid(server.pid);
+    const redisCpu = CpuWindow.ofPid(redis.proc.pid);
+    const clientsCpu = CpuWindow.ofPid(clients.child.pid);
+    const machineCpu = CpuWindow.machine();
+    const selfCpu = CpuWindow.self();
     producer.send({ type: 'go' });
     const { result: p } = await producer.next<{ result: ProducerResult }>('done', o.seconds * 1000 + 30_000);
     // One more tick interval and a little, so the last orders reach the viewers.
@@ -74,6 +80,7 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
     clients.send({ type: 'stop' });
     const serverCpuPercent = serverCpu.percent();
     const redisCpuPercent = redisCpu.percent();
+    const otherPercent = otherCpuPercent(machineCpu, [serverCpu.seconds(), redisCpu.seconds(), clientsCpu.seconds(), selfCpu.seconds(), p.cpuMs / 1000]);
     const report = await clients.next<ClientsReport>('report', 20_000);
 
     // Exactness here too: bounded wait for the last orders, then compare with the ledger.
@@ -82,6 +89,7 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
       await sleep(100);
       state = await fetchState(server.url);
     }
+    const serverPeakRssMiB = peakRssMiB(server.pid);
     const producerSeconds = Math.max(0.001, (p.lastAckMs - p.firstWriteMs) / 1000);
     return {
       clients: report,
@@ -94,7 +102,9 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
       serverCpuPercent,
       redisCpuPercent,
       producerCpuPercent: (p.cpuMs / 1000 / producerSeconds) * 100,
-      exact: state.orders === p.orders && state.gmv === formatMinor(BigInt(p.sumMinor), 2) && state.rejected === 0 && p.errors === 0,
+      otherCpuPercent: otherPercent,
+      serverPeakRssMiB,
+      exact: state.orders === p.orders && state.gmv === formatMinor(BigInt(p.sumMinor), 2) && state.rejected === 0 && (state.totals.duplicates ?? 0) === 0 && p.errors === 0,
     };
   } finally {
     for (const c of cleanups) await c().catch(() => undefined);

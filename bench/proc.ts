@@ -30,25 +30,93 @@ export function cpuTicks(pid: number | undefined): number | null {
   }
 }
 
-/** CPU of one process over an interval, as % of one core. */
-export class CpuWindow {
-  readonly #pid: number | undefined;
-  #ticks0: number | null;
-  #t0: number;
+/** Peak resident memory (VmHWM) of `pid` in MiB, or null when it is gone. */
+export function peakRssMiB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const kb = /^VmHWM:\s*(\d+)\s*kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}
 
-  constructor(pid: number | undefined) {
-    this.#pid = pid;
-    this.#ticks0 = cpuTicks(pid);
+/** Busy CPU time of the whole machine (all cores, all processes) in clock ticks, from /proc/stat. */
+export function machineBusyTicks(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    // cpu user nice system idle iowait irq softirq steal ...: busy = all − idle − iowait
+    const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return v.reduce((a, b) => a + b, 0) - v[3]! - v[4]!;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU used over an interval, as seconds and as % of one core (a 2-core machine tops at 200%).
+ * `read` returns cumulative CPU seconds, or null when it cannot be read (process gone).
+ */
+export class CpuWindow {
+  readonly #read: () => number | null;
+  readonly #s0: number | null;
+  readonly #t0: number;
+
+  constructor(read: () => number | null) {
+    this.#read = read;
+    this.#s0 = read();
     this.#t0 = performance.now();
   }
 
-  /** % of one core since construction; null when the process could not be read. */
-  percent(): number | null {
-    const ticks = cpuTicks(this.#pid);
-    const sec = (performance.now() - this.#t0) / 1000;
-    if (ticks === null || this.#ticks0 === null || sec <= 0) return null;
-    return ((ticks - this.#ticks0) / CLK_TCK / sec) * 100;
+  static ofPid(pid: number | undefined): CpuWindow {
+    return new CpuWindow(() => {
+      const t = cpuTicks(pid);
+      return t === null ? null : t / CLK_TCK;
+    });
   }
+
+  static machine(): CpuWindow {
+    return new CpuWindow(() => {
+      const t = machineBusyTicks();
+      return t === null ? null : t / CLK_TCK;
+    });
+  }
+
+  /** This process (the benchmark's own polling and bookkeeping). */
+  static self(): CpuWindow {
+    return new CpuWindow(() => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    });
+  }
+
+  /** CPU seconds used since construction; null when unreadable. */
+  seconds(): number | null {
+    const s = this.#read();
+    return s === null || this.#s0 === null ? null : s - this.#s0;
+  }
+
+  /** % of one core since construction; null when unreadable. */
+  percent(): number | null {
+    const s = this.seconds();
+    const wall = (performance.now() - this.#t0) / 1000;
+    return s === null || wall <= 0 ? null : (s / wall) * 100;
+  }
+
+  elapsedSeconds(): number {
+    return (performance.now() - this.#t0) / 1000;
+  }
+}
+
+/**
+ * CPU taken by processes that are not part of the measurement (other jobs on a shared box),
+ * % of one core: the machine's busy time minus what the measured processes used.
+ */
+export function otherCpuPercent(machine: CpuWindow, oursSeconds: (number | null)[]): number | null {
+  const total = machine.seconds();
+  if (total === null || oursSeconds.some((s) => s === null)) return null;
+  const ours = oursSeconds.reduce<number>((a, b) => a + (b ?? 0), 0);
+  return Math.max(0, ((total - ours) / machine.elapsedSeconds()) * 100);
 }
 
 const children = new Set<ChildProcess>();

@@ -3,11 +3,12 @@
  * as fast as it can ("flat") or at a fixed rate ("paced"), single-order or batched form, and
  * keeps an exact ledger (entries, orders, BigInt sum of minor units) of what Redis acknowledged.
  *
- * A separate process so its CPU is not the server's nor the parent's polling loop's.
+ * A separate process so its CPU is not the server's nor the parent's polling loop's; raw RESP
+ * (bench/resp.ts) rather than ioredis so it leaves the shared cores to the server under test.
  * Protocol: child → {type:'ready'}; parent → {type:'go'}; child → {type:'done', result}; exit.
  */
-import { Redis } from 'ioredis';
 import { Amounts } from './amounts';
+import { command, RespConnection } from './resp';
 
 export interface ProducerArgs {
   redisUrl: string;
@@ -41,9 +42,9 @@ export interface ProducerResult {
 
 type Msg = { type: 'go' };
 
-/** One pipeline's worth of entries, with each entry's order count and sum for the ledger. */
+/** One pipeline's worth of XADDs (RESP text), with each entry's order count and sum for the ledger. */
 interface Chunk {
-  pipe: ReturnType<Redis['pipeline']>;
+  text: string;
   orders: number[];
   sums: number[];
 }
@@ -57,18 +58,22 @@ class Ledger {
   #inflight: Promise<void>[] = [];
 
   /** Sends a chunk; keeps at most `depth` chunks in flight so the socket stays busy without unbounded buffering. */
-  async send(c: Chunk, depth: number): Promise<void> {
-    const p = c.pipe.exec().then((replies) => {
-      let sum = 0; // ≤ 10,000 orders × 999,999: exact as a number, folded into the BigInt once
-      (replies ?? []).forEach(([err], i) => {
-        if (err) {
-          this.errors++;
-          return;
-        }
-        this.entries++;
-        this.orders += c.orders[i]!;
+  async send(conn: RespConnection, c: Chunk, depth: number): Promise<void> {
+    const p = conn.send(c.text, c.orders.length).then((failed) => {
+      // ≤ 10,000 orders × 999,999 per chunk: exact as a number, folded into the BigInt once.
+      let sum = 0;
+      let orders = 0;
+      for (let i = 0; i < c.orders.length; i++) {
+        orders += c.orders[i]!;
         sum += c.sums[i]!;
-      });
+      }
+      for (const i of failed) {
+        orders -= c.orders[i]!;
+        sum -= c.sums[i]!;
+      }
+      this.errors += failed.length;
+      this.entries += c.orders.length - failed.length;
+      this.orders += orders;
       this.sum += BigInt(sum);
       this.lastAckMs = Date.now();
     });
@@ -83,15 +88,15 @@ class Ledger {
 }
 
 /** Builds a chunk of `entries` entries of `batch` orders (0 = single form), numbering ids from `next`. */
-function chunk(redis: Redis, a: ProducerArgs, amounts: Amounts, entries: number, next: number): Chunk {
-  const pipe = redis.pipeline();
+function chunk(a: ProducerArgs, amounts: Amounts, entries: number, next: number): Chunk {
+  let text = '';
   const orders: number[] = [];
   const sums: number[] = [];
   let n = next;
   for (let e = 0; e < entries; e++) {
     if (a.batch === 0) {
       const m = amounts.minor();
-      pipe.xadd(a.key, '*', 'id', `${a.idPrefix}${n++}`, 'amount', Amounts.text(m));
+      text += command(['XADD', a.key, '*', 'id', `${a.idPrefix}${n++}`, 'amount', Amounts.text(m)]);
       orders.push(1);
       sums.push(m);
     } else {
@@ -103,15 +108,15 @@ function chunk(redis: Redis, a: ProducerArgs, amounts: Amounts, entries: number,
         sum += m;
         s += `${k ? ',' : ''}{"id":"${a.idPrefix}${n++}","amount":"${Amounts.text(m)}"}`;
       }
-      pipe.xadd(a.key, '*', 'batch', s + ']');
+      text += command(['XADD', a.key, '*', 'batch', s + ']']);
       orders.push(a.batch);
       sums.push(sum);
     }
   }
-  return { pipe, orders, sums };
+  return { text, orders, sums };
 }
 
-async function flat(redis: Redis, a: ProducerArgs, l: Ledger): Promise<number> {
+async function flat(conn: RespConnection, a: ProducerArgs, l: Ledger): Promise<number> {
   const amounts = new Amounts(a.seed);
   const perOrder = Math.max(1, a.batch);
   // ~1000 single XADDs or ~10,000 batched orders per pipeline.
@@ -121,14 +126,14 @@ async function flat(redis: Redis, a: ProducerArgs, l: Ledger): Promise<number> {
   let written = 0;
   while (written + perOrder <= a.maxOrders && Date.now() < deadline) {
     const n = Math.min(perPipe, Math.floor((a.maxOrders - written) / perOrder));
-    await l.send(chunk(redis, a, amounts, n, written), 3);
+    await l.send(conn, chunk(a, amounts, n, written), 3);
     written += n * perOrder;
   }
   await l.drain();
   return first;
 }
 
-async function paced(redis: Redis, a: ProducerArgs, l: Ledger): Promise<{ first: number; lateSteps: number }> {
+async function paced(conn: RespConnection, a: ProducerArgs, l: Ledger): Promise<{ first: number; lateSteps: number }> {
   const amounts = new Amounts(a.seed);
   const stepMs = 10;
   const perStep = (a.rate * stepMs) / 1000;
@@ -144,7 +149,7 @@ async function paced(redis: Redis, a: ProducerArgs, l: Ledger): Promise<{ first:
     const n = Math.min(due - sent, Math.ceil(perStep * 5));
     if (due - sent > Math.ceil(perStep * 2)) lateSteps++;
     if (n > 0) {
-      await l.send(chunk(redis, a, amounts, n, sent), 8);
+      await l.send(conn, chunk(a, amounts, n, sent), 8);
       sent += n;
     }
     const wait = first + (step + 1) * stepMs - Date.now();
@@ -156,9 +161,7 @@ async function paced(redis: Redis, a: ProducerArgs, l: Ledger): Promise<{ first:
 
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2] ?? '{}') as ProducerArgs;
-  const redis = new Redis(a.redisUrl, { maxRetriesPerRequest: null, connectionName: 'bench-producer' });
-  redis.on('error', (e: Error) => process.stderr.write(`producer: redis: ${e.message}\n`));
-  await redis.ping();
+  const conn = await RespConnection.open(a.redisUrl);
   await new Promise<void>((resolve) => {
     process.once('message', (m: Msg) => {
       if (m.type === 'go') resolve();
@@ -169,8 +172,8 @@ async function main(): Promise<void> {
   const l = new Ledger();
   let first: number;
   let lateSteps = 0;
-  if (a.mode === 'flat') first = await flat(redis, a, l);
-  else ({ first, lateSteps } = await paced(redis, a, l));
+  if (a.mode === 'flat') first = await flat(conn, a, l);
+  else ({ first, lateSteps } = await paced(conn, a, l));
   const cpu = process.cpuUsage(cpu0);
   const result: ProducerResult = {
     entries: l.entries,
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     lateSteps,
   };
-  redis.disconnect();
+  conn.close();
   process.send!({ type: 'done', result }, () => process.exit(0));
 }
 

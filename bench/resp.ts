@@ -61,7 +61,7 @@ export class RespConnection {
   async send(text: string, count: number): Promise<number[]> {
     if (this.#failed) return Array.from({ length: count }, (_, i) => i);
     const done = new Promise<number[]>((resolve) => this.#pending.push({ left: count, errors: [], next: 0, resolve }));
-    if (!this.#sock.write(text, 'latin1')) await new Promise((r) => this.#sock.once('drain', r));
+    if (!this.#sock.write(text, 'utf8')) await new Promise((r) => this.#sock.once('drain', r));
     return done;
   }
 

@@ -11,10 +11,10 @@ export const TARGETS = {
   wallJsGzipBytes: 150_000,
 };
 
-function exactness(phase: string, r: { exact: boolean; serverOrders: number; orders: number; serverGmv: string; expectedGmv: string; rejected: number; producerErrors: number }): Row {
+function exactness(phase: string, r: IngestResult): Row {
   const value = r.exact
     ? `yes: ${int(r.orders)} orders, gmv ${r.serverGmv}`
-    : `NO: server ${int(r.serverOrders)} orders / gmv ${r.serverGmv}, ledger ${int(r.orders)} / ${r.expectedGmv}, rejected ${r.rejected}, producer errors ${r.producerErrors}`;
+    : `NO: server ${int(r.serverOrders)} orders / gmv ${r.serverGmv}, ledger ${int(r.orders)} / ${r.expectedGmv}, rejected ${r.rejected}, duplicates ${r.duplicates ?? 'n/a'}, producer errors ${r.producerErrors}`;
   return row(phase, 'totals equal the ledger', value, 'exact', r.exact);
 }
 
@@ -29,8 +29,11 @@ export function ingestRows(phase: string, r: IngestResult): Row[] {
     : row(phase, 'server sustained (first write → all applied)', `${int(r.serverEntriesPerS)} entries/s = ${int(r.serverOrdersPerS)} orders/s`, `≥ ${int(TARGETS.batchedOrdersPerS)} orders/s`, r.drained && r.serverOrdersPerS >= TARGETS.batchedOrdersPerS);
   rows.push(sustained);
   rows.push(
-    row(phase, 'all applied', r.drained ? `yes, ${r.applySeconds.toFixed(2)} s after the first write; backlog at producer end ${r.backlogAtProducerEnd === null ? 'n/a' : int(r.backlogAtProducerEnd)} orders, drained ${ms(r.drainAfterProducerMs)} later` : `NO: not within the bound (${r.applySeconds.toFixed(1)} s)`),
+    row(phase, 'all applied', r.drained ? `yes, ${r.applySeconds.toFixed(2)} s after the first write; backlog at producer end ≈ ${r.backlogAtProducerEnd === null ? 'n/a' : int(r.backlogAtProducerEnd)} orders, drained ${ms(r.drainAfterProducerMs)} later` : `NO: not within the bound (${r.applySeconds.toFixed(1)} s)`),
     row(phase, 'CPU, % of one core (server / redis / producer)', `${pct(r.serverCpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)}`),
+    row(phase, 'CPU of other processes on the box (not ours)', pct(r.otherCpuPercent)),
+    row(phase, 'server peak RSS', r.serverPeakRssMiB === null ? 'n/a' : `${Math.round(r.serverPeakRssMiB)} MiB`),
+    row(phase, 'server dedupe window after the run', r.dedupeIds === null ? 'n/a' : `${int(r.dedupeIds)} ids held, ${r.dedupeEarlyRotations} early rotations`),
     exactness(phase, r),
   );
   return rows;
@@ -49,6 +52,8 @@ export function freshnessRows(phase: string, r: FreshnessResult): Row[] {
     row(phase, 'ticks received / missed (seq gaps)', `${int(c.ticks)} / ${int(c.seqGaps)}`),
     row(phase, 'server CPU: ticks only / with orders flowing', `${pct(r.serverCpuIdlePercent)} / ${pct(r.serverCpuPercent)}`),
     row(phase, 'CPU of viewers process / redis / producer', `${pct(c.cpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)} (same 2 cores as the server)`),
+    row(phase, 'CPU of other processes on the box (not ours)', pct(r.otherCpuPercent)),
+    row(phase, 'server peak RSS', r.serverPeakRssMiB === null ? 'n/a' : `${Math.round(r.serverPeakRssMiB)} MiB`),
     row(phase, 'totals equal the ledger', r.exact ? 'yes' : 'NO', 'exact', r.exact),
   ];
 }

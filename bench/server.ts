@@ -25,6 +25,19 @@ export interface ApiStateLite {
   gmv: string;
   rejected: number;
   tickIntervalMs: number;
+  /** `duplicates` appeared with the dedupe window; optional so older builds still read. */
+  totals: { duplicates?: number };
+}
+
+/** `/healthz` fields the benchmark reads (no token needed). */
+export interface HealthLite {
+  ok: boolean;
+  dedupe?: { ids: number; earlyRotations: number };
+}
+
+export async function fetchHealth(url: string): Promise<HealthLite> {
+  const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
+  return (await res.json()) as HealthLite;
 }
 
 export async function fetchState(url: string): Promise<ApiStateLite> {
