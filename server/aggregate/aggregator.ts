@@ -20,7 +20,7 @@ export interface AggregatorOptions {
   maxAlerts?: number;
   /** An order or logistics id seen again within this much entry time counts once. @default 15 min */
   dedupeWindowMs?: number;
-  /** Ids the dedupe window of each stream holds at most. @default 10,000,000 */
+  /** Ids the dedupe window of each stream holds at most. @default 20,000,000 */
   dedupeMaxIds?: number;
 }
 
@@ -48,7 +48,7 @@ export class Aggregator {
   readonly #opts: Required<AggregatorOptions>;
 
   constructor(opts: AggregatorOptions) {
-    this.#opts = { ...opts, maxAlerts: opts.maxAlerts ?? 200, dedupeWindowMs: opts.dedupeWindowMs ?? 15 * 60_000, dedupeMaxIds: opts.dedupeMaxIds ?? 10_000_000 };
+    this.#opts = { ...opts, maxAlerts: opts.maxAlerts ?? 200, dedupeWindowMs: opts.dedupeWindowMs ?? 15 * 60_000, dedupeMaxIds: opts.dedupeMaxIds ?? 20_000_000 };
     const dedupe = { windowMs: this.#opts.dedupeWindowMs, maxIds: this.#opts.dedupeMaxIds };
     this.#orderIds = new DedupeWindow(dedupe);
     this.#logisticsIds = new DedupeWindow(dedupe);

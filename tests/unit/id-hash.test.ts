@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { hashId, IdHashSet, lanes } from '../../server/aggregate/id-hash';
+
+const hex = (s: string): string => {
+  hashId(s);
+  return [...lanes].map((x) => x.toString(16).padStart(8, '0')).join('');
+};
+
+describe('hashId', () => {
+  it('gives 300,000 near-identical ids 300,000 distinct 128-bit hashes, and no 32-bit lane is constant', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100_000; i++) {
+      for (const id of [`order-${i}`, `order-${i} `, `ORDER-${i}`]) seen.add(hex(id));
+    }
+    expect(seen.size).toBe(300_000);
+    const firstLanes = new Set([...seen].slice(0, 1000).map((h) => h.slice(0, 8)));
+    expect(firstLanes.size).toBeGreaterThan(990);
+  });
+  it('depends on every character and on length', () => {
+    expect(hex('abc')).not.toBe(hex('acb'));
+    expect(hex('a')).not.toBe(hex('a\0'));
+    expect(hex('')).not.toBe(hex('\0'));
+  });
+});
+
+describe('IdHashSet', () => {
+  it('keeps every id across growth and answers like a Set (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 12 }), { maxLength: 500 }), (ids) => {
+        const s = new IdHashSet(16);
+        const ref = new Set<string>();
+        for (const id of ids) {
+          hashId(id);
+          expect(s.add()).toBe(!ref.has(id));
+          ref.add(id);
+        }
+        expect(s.size).toBe(ref.size);
+        for (const id of ref) {
+          hashId(id);
+          expect(s.has()).toBe(true);
+        }
+      }),
+    );
+  });
+  it('grows from 16 slots to hold 100,000 ids', () => {
+    const s = new IdHashSet(16);
+    for (let i = 0; i < 100_000; i++) {
+      hashId(`id${i}`);
+      s.add();
+    }
+    expect(s.size).toBe(100_000);
+    expect(s.capacity).toBeGreaterThanOrEqual(200_000);
+    hashId('id99999');
+    expect(s.has()).toBe(true);
+    hashId('id100000');
+    expect(s.has()).toBe(false);
+  });
+});
