@@ -41,8 +41,8 @@ export class IdHashSet {
   #mask: number;
   #size = 0;
 
-  /** @param capacity initial slots, rounded up to a power of two; the table doubles at half full */
-  constructor(capacity = 1 << 16) {
+  /** @param capacity initial slots (default 2^20: 16 MiB), rounded up to a power of two; the table doubles at half full */
+  constructor(capacity = 1 << 20) {
     let cap = 1 << 4;
     while (cap < capacity) cap *= 2;
     this.#table = new Uint32Array(cap * 4);

@@ -58,15 +58,24 @@ export class StreamReader {
 
   async #loop(): Promise<void> {
     let backoffMs = 50;
+    // Read-ahead: the next XREAD is sent before the current reply is applied, so Redis's round trip
+    // overlaps our decoding instead of idling the loop (the cursors it needs are in the reply).
+    let ahead: Promise<unknown> | null = null;
     while (!this.#stopped) {
       try {
         this.#conn ??= this.#connect();
-        const reply = await this.#readOnce(this.#conn);
+        const reply = await (ahead ?? this.#readOnce(this.#conn, this.cursors));
+        ahead = null;
         if (this.#stopped) break;
         this.#events.onStatus(true);
         backoffMs = 50;
-        if (reply) this.#deliver(reply);
+        if (reply) {
+          ahead = this.#readOnce(this.#conn, this.#cursorsAfter(reply));
+          ahead.catch(() => undefined); // its failure is handled where it is awaited
+          this.#deliver(reply);
+        }
       } catch (e) {
+        ahead = null;
         if (this.#stopped) break;
         const msg = (e as Error).message;
         this.#events.onStatus(false, msg);
@@ -83,9 +92,20 @@ export class StreamReader {
     this.#conn = null;
   }
 
-  #readOnce(conn: Redis): Promise<unknown> {
+  /** The cursors as they will stand once `reply` is delivered. */
+  #cursorsAfter(reply: unknown): string[] {
+    const next = [...this.cursors];
+    if (!Array.isArray(reply)) return next;
+    for (const [key, entries] of reply as [string, RawEntries][]) {
+      const idx = this.#opts.keys.indexOf(key);
+      if (idx >= 0 && Array.isArray(entries) && entries.length > 0) next[idx] = entries[entries.length - 1]![0];
+    }
+    return next;
+  }
+
+  #readOnce(conn: Redis, cursors: string[]): Promise<unknown> {
     const { keys, blockMs, count, graceMs } = this.#opts;
-    const read = conn.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...this.cursors);
+    const read = conn.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...cursors);
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WatchdogTimeout(`no reply within ${blockMs + graceMs} ms`)), blockMs + graceMs);
