@@ -3,18 +3,8 @@
  * so an off-by-a-cent or a float rounding in the server would show in the total, and
  * reproducible from a seed. The producer keeps the exact sum as a BigInt ledger.
  */
-
-/** mulberry32: a small, fast, seedable 32-bit PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+import { formatMinor } from '../shared/money';
+import { rngUint32 } from '../server/simulate/profile';
 
 const MIN_MINOR = 100; // 1.00
 const SPAN = 999_999 - MIN_MINOR + 1; // up to 9999.99
@@ -24,7 +14,7 @@ export class Amounts {
   readonly #next: () => number;
 
   constructor(seed: number) {
-    this.#next = prng(seed);
+    this.#next = rngUint32(seed);
   }
 
   /** An integer amount in minor units (2 minor digits). */
@@ -34,7 +24,6 @@ export class Amounts {
 
   /** "38888.00" form of a minor-unit amount, as the contract wants (no float formatting). */
   static text(minor: number): string {
-    const cents = minor % 100;
-    return `${(minor - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+    return formatMinor(minor, 2);
   }
 }

@@ -51,6 +51,12 @@ export function parseAmountMinor(text: string, minorDigits: number): number | Am
 
 /** Formats integer minor units as a plain decimal string in major units: 123450n, 2 → "1234.50". */
 export function formatMinor(minor: bigint | number | string, minorDigits: number): string {
+  if (typeof minor === 'number' && minorDigits > 0 && minor >= 0 && Number.isSafeInteger(minor)) {
+    // Fast path for single amounts (producers format millions per second): integer math only.
+    const p = POW10[minorDigits]!;
+    const frac = minor % p;
+    return `${(minor - frac) / p}.${String(frac).padStart(minorDigits, '0')}`;
+  }
   const v = BigInt(minor);
   const neg = v < 0n;
   const abs = neg ? -v : v;

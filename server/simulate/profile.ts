@@ -48,22 +48,24 @@ const KNOT_SLOPES: readonly number[] = (() => {
   return m;
 })();
 
-/** GMV per second (major units) at `t` seconds since T0, at scale 1. */
-export function gmvRate(t: number): number {
-  if (t < 0) return PRE_T0_ORDERS_PER_SEC * MEAN_ORDER_VALUE;
-  const last = GMV_KNOTS.length - 1;
-  if (t >= GMV_KNOTS[last]![0]) return KNOT_SLOPES[last]!;
+/** The cubic segment that holds `t` (0 ≤ t < the last knot): its knots, width and position in it. */
+function segmentAt(t: number) {
   let i = 1;
   while (t >= GMV_KNOTS[i]![0]) i++;
   const [t0, g0] = GMV_KNOTS[i - 1]!;
   const [t1, g1] = GMV_KNOTS[i]!;
   const h = t1 - t0;
-  const x = (t - t0) / h;
+  return { g0, g1, h, x: (t - t0) / h, m0: KNOT_SLOPES[i - 1]!, m1: KNOT_SLOPES[i]! };
+}
+
+/** GMV per second (major units) at `t` seconds since T0, at scale 1. */
+export function gmvRate(t: number): number {
+  if (t < 0) return PRE_T0_ORDERS_PER_SEC * MEAN_ORDER_VALUE;
+  const last = GMV_KNOTS.length - 1;
+  if (t >= GMV_KNOTS[last]![0]) return KNOT_SLOPES[last]!;
+  const { g0, g1, h, x, m0, m1 } = segmentAt(t);
   // Derivative of the cubic Hermite segment.
-  const d = (g1 - g0) / h;
-  const m0 = KNOT_SLOPES[i - 1]!;
-  const m1 = KNOT_SLOPES[i]!;
-  return (6 * x - 6 * x * x) * d + (3 * x * x - 4 * x + 1) * m0 + (3 * x * x - 2 * x) * m1;
+  return (6 * x - 6 * x * x) * ((g1 - g0) / h) + (3 * x * x - 4 * x + 1) * m0 + (3 * x * x - 2 * x) * m1;
 }
 
 /** Cumulative GMV (major units) at `t` seconds since T0, at scale 1 (0 before T0). */
@@ -71,17 +73,12 @@ export function cumulativeGmv(t: number): number {
   if (t <= 0) return 0;
   const last = GMV_KNOTS.length - 1;
   if (t >= GMV_KNOTS[last]![0]) return GMV_KNOTS[last]![1] + (t - GMV_KNOTS[last]![0]) * KNOT_SLOPES[last]!;
-  let i = 1;
-  while (t >= GMV_KNOTS[i]![0]) i++;
-  const [t0, g0] = GMV_KNOTS[i - 1]!;
-  const [t1, g1] = GMV_KNOTS[i]!;
-  const h = t1 - t0;
-  const x = (t - t0) / h;
+  const { g0, g1, h, x, m0, m1 } = segmentAt(t);
   const h00 = 2 * x ** 3 - 3 * x ** 2 + 1;
   const h10 = x ** 3 - 2 * x ** 2 + x;
   const h01 = -2 * x ** 3 + 3 * x ** 2;
   const h11 = x ** 3 - x ** 2;
-  return h00 * g0 + h10 * h * KNOT_SLOPES[i - 1]! + h01 * g1 + h11 * h * KNOT_SLOPES[i]!;
+  return h00 * g0 + h10 * h * m0 + h01 * g1 + h11 * h * m1;
 }
 
 /** Orders per second at `t` seconds since T0. */
@@ -97,16 +94,22 @@ export const LOGISTICS_LAGS = [
   { stage: 'delivered', delayS: 6 * 3600, share: 0.5 },
 ] as const;
 
-/** Seeded PRNG (mulberry32): the same seed gives the same night. */
-export function rng(seed: number): () => number {
+/** Seeded PRNG (mulberry32) of 32-bit unsigned integers: the same seed gives the same sequence. */
+export function rngUint32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+}
+
+/** Seeded PRNG of floats in [0, 1): the same seed gives the same night. */
+export function rng(seed: number): () => number {
+  const next = rngUint32(seed);
+  return () => next() / 4294967296;
 }
 
 /** One order value in minor units (2 digits), log-normal around the median. */
