@@ -1,23 +1,27 @@
 /**
- * Composition of one warroom process: ingest → aggregate → publish, behind the HTTP server.
- * `main.ts` reads the environment and calls {@link startWarroom}; tests call it directly.
+ * Composition of one warroom process: ingest → aggregate → publish, behind the HTTP server, with
+ * checkpoints and history watch. `main.ts` reads the environment and calls {@link startWarroom};
+ * tests call it directly.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { Aggregator } from './aggregate/aggregator';
 import { Ingest } from './ingest/ingest';
 import { defaultDecodeOptions } from './ingest/decode';
+import { checkHistory } from './ingest/history';
 import { Publisher } from './publish/publisher';
 import { createHttpHandler } from './http';
 import { cookieValue, TOKEN_COOKIE, tokenMatches } from './auth';
 import { connectRedis, streamKeys } from './redis';
+import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { eventInfo, type EventDefinition } from './event';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
 import { formatMinor } from '../shared/money';
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
+import type { Alarm, ClientToServerEvents, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
 
 export interface Warroom {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -26,31 +30,98 @@ export interface Warroom {
   aggregator: Aggregator;
   ingest: Ingest;
   publisher: Publisher;
+  checkpointer: Checkpointer;
   /** `GET /api/state` body. */
   state(): ApiState;
   close(): Promise<void>;
 }
 
-/** `GET /api/state`: the snapshot plus the headline figures in plain form. */
-export type ApiState = Snapshot & { gmv: string; orders: number; rejected: number };
+/** `GET /api/state`: the snapshot plus the headline figures in plain form and the stream cursors. */
+export type ApiState = Snapshot & { gmv: string; orders: number; rejected: number; cursors: Record<string, string> };
+
+/** Waits for Redis to answer a command, retrying with a log line: nothing can be counted without it. */
+async function whenReachable<T>(what: string, run: () => Promise<T>, log: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof CheckpointError) throw e;
+      if (attempt === 1 || attempt % 10 === 0) log.warn(`${what}: Redis not reachable yet (${(e as Error).message}); retrying`);
+      await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
+    }
+  }
+}
 
 export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {
   const keys = streamKeys(config.keyPrefix);
   const redis = connectRedis(config.redisUrl, log, 'main');
+  // Checkpoints go over their own connection without an offline queue: during an outage a save
+  // fails at once instead of queueing megabytes of stale state.
+  const ckptRedis: Redis = connectRedis(config.redisUrl, log, 'checkpoint', true);
   const aggregator = new Aggregator({
     seriesStartMs: event.t0Ms - 5 * 60_000,
     milestonesMinor: event.milestonesMinor,
     alertDefaultTtlMs: config.alertDefaultTtlMs,
     dedupeWindowMs: config.dedupeWindowMs,
   });
-  const ingest = new Ingest(
+  let epoch: string = randomUUID();
+  let cursors: Record<string, string> = {};
+  const alarms: { list: Alarm[]; version: number } = { list: [], version: 0 };
+  let ingest: Ingest | undefined;
+  const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
+
+  const checkpointer = new Checkpointer(ckptRedis, checkpointKeys(config.keyPrefix), aggregator, currentCursors, () => epoch, now, log);
+  let loaded = null;
+  try {
+    loaded = await whenReachable('loading the checkpoint', async () => {
+      if (ckptRedis.status !== 'ready') await new Promise<void>((resolve, reject) => {
+        ckptRedis.once('ready', resolve);
+        setTimeout(() => reject(new Error('not connected')), 1000);
+      });
+      return checkpointer.load();
+    }, log);
+  } catch (e) {
+    // A corrupt checkpoint: start over from the retained streams (exact while they are retained) and say so.
+    log.error(`checkpoint unusable, recounting from the streams: ${(e as Error).message}`);
+  }
+  if (loaded) {
+    aggregator.restore(loaded.saved.aggregate, loaded.seriesChunks, loaded.blobs);
+    epoch = loaded.saved.epoch;
+    cursors = loaded.saved.cursors;
+    log.info(`resumed from checkpoint of ${new Date(loaded.saved.savedAtMs).toISOString()}: ${loaded.saved.aggregate.orders} orders`);
+  }
+
+  /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
+  const watchHistory = async (): Promise<void> => {
+    const found = await checkHistory(redis, currentCursors(), now());
+    const fresh = found.filter((a) => !alarms.list.some((b) => b.kind === a.kind && b.stream === a.stream && b.detail === a.detail));
+    if (fresh.length === 0) return;
+    for (const a of fresh) log.error(`ALARM ${a.kind} on ${a.stream}: ${a.detail}`);
+    alarms.list = [...alarms.list, ...fresh].slice(-20);
+    alarms.version++;
+    epoch = randomUUID();
+    // What the checkpoint kept beside its JSON may be gone with the data: save it all again.
+    if (fresh.some((a) => a.kind === 'history_lost')) aggregator.needFullSave();
+  };
+  await whenReachable('checking stream history', watchHistory, log);
+
+  ingest = new Ingest(
     aggregator,
     redis,
     () => connectRedis(config.redisUrl, log, 'reader', true),
-    { keys, decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits }, blockMs: config.readBlockMs, count: config.readCount },
+    {
+      keys,
+      cursors,
+      decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
+      blockMs: config.readBlockMs,
+      count: config.readCount,
+      onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
+    },
     now,
     log,
   );
+  const ing = ingest;
+  const historyTimer = setInterval(() => void watchHistory().catch(() => undefined), config.historyCheckMs);
 
   const http = createServer();
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
@@ -69,10 +140,16 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     next(tokenMatches(presented, config.viewerToken) ? undefined : new Error('unauthorized'));
   });
 
-  const publisher = new Publisher(io, aggregator, () => ingest.status, { tickIntervalMs: config.tickIntervalMs, epoch: randomUUID(), event: eventInfo(event) }, now);
+  const publisher = new Publisher(
+    io,
+    aggregator,
+    () => ing.status,
+    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: eventInfo(event), alarms: () => alarms },
+    now,
+  );
   const state = (): ApiState => {
     const s = publisher.snapshot();
-    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected };
+    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ing.cursors() };
   };
   http.on(
     'request',
@@ -81,17 +158,28 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       viewerToken: config.viewerToken,
       state,
       health: () => {
-        const src = ingest.status;
+        const src = ing.status;
         const t = now();
         const lastTickAgeMs = publisher.lastTickMs === null ? null : t - publisher.lastTickMs;
-        const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000;
-        return { ok, redis: src.redis, staleSinceMs: src.staleSinceMs, lagMs: src.lagMs, lastTickAgeMs, serverNowMs: t, dedupe: aggregator.dedupeStatus() };
+        const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000 && alarms.list.length === 0;
+        return {
+          ok,
+          redis: src.redis,
+          staleSinceMs: src.staleSinceMs,
+          lagMs: src.lagMs,
+          lastTickAgeMs,
+          serverNowMs: t,
+          checkpoint: { lastSavedMs: checkpointer.lastSavedMs, lastSaveDurationMs: checkpointer.lastSaveDurationMs, failures: checkpointer.failures },
+          alarms: alarms.list.map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs })),
+          dedupe: aggregator.dedupeStatus(),
+        };
       },
     }),
   );
 
   await ingest.start();
   publisher.start();
+  checkpointer.start(config.checkpointIntervalMs);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -105,14 +193,18 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     aggregator,
     ingest,
     publisher,
+    checkpointer,
     state,
     async close() {
+      clearInterval(historyTimer);
       publisher.stop();
       io.close();
-      await ingest.stop();
+      await ing.stop();
+      await checkpointer.stop();
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
       redis.disconnect();
+      ckptRedis.disconnect();
     },
   };
 }

@@ -28,6 +28,17 @@ export interface Rates {
   last60s: number;
 }
 
+/** Something the room must know that the numbers cannot show by themselves. */
+export interface Alarm {
+  /** `history_lost`: Redis came back without entries already counted (restart without persistence,
+   *  restore of an older snapshot); `history_trimmed`: entries were trimmed before warroom read them. */
+  kind: 'history_lost' | 'history_trimmed';
+  stream: string;
+  /** Server time it was detected. */
+  atMs: number;
+  detail: string;
+}
+
 /** Where the data comes from and whether it is current. */
 export interface SourceStatus {
   redis: 'up' | 'down';
@@ -68,9 +79,10 @@ export interface Snapshot extends Stamped {
   milestones: Milestone[];
   series: SeriesSlice;
   source: SourceStatus;
+  alarms: Alarm[];
 }
 
-/** A small delta; `alerts` and `milestones`, when present, replace the client's lists whole. */
+/** A small delta; `alerts`, `milestones` and `alarms`, when present, replace the client's lists whole. */
 export interface Tick extends Stamped {
   kind: 'tick';
   totals: Totals;
@@ -80,6 +92,7 @@ export interface Tick extends Stamped {
   source: SourceStatus;
   alerts?: WeatherAlert[];
   milestones?: Milestone[];
+  alarms?: Alarm[];
 }
 
 export interface ServerToClientEvents {

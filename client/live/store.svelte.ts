@@ -3,7 +3,7 @@
  * widgets only read it. Counters never visibly run backwards within an epoch.
  */
 import type { EventInfo, Milestone, ParcelsByStage, WeatherAlert } from '../../shared/domain';
-import type { Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
+import type { Alarm, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
 
@@ -20,6 +20,7 @@ export class LiveStore {
   parcels = $state.raw<ParcelsByStage>({ picked: 0, packed: 0, dispatched: 0, delivered: 0 });
   alerts = $state.raw<WeatherAlert[]>([]);
   milestones = $state.raw<Milestone[]>([]);
+  alarms = $state.raw<Alarm[]>([]);
   source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null });
   connection = $state<ConnectionState>('connecting');
   /** Server time of the last message received, for "stale since". */
@@ -51,6 +52,7 @@ export class LiveStore {
     this.#applySeries(s.series);
     this.alerts = s.alerts;
     this.milestones = s.milestones;
+    this.alarms = s.alarms;
     this.#applyCommon(s, sameEpoch);
   }
 
@@ -61,6 +63,7 @@ export class LiveStore {
     this.#applySeries(t.series);
     if (t.alerts) this.alerts = t.alerts;
     if (t.milestones) this.milestones = t.milestones;
+    if (t.alarms) this.alarms = t.alarms;
     this.#applyCommon(t, true);
     return 'applied';
   }

@@ -6,8 +6,37 @@ import { MoneySum } from '../../shared/money';
 import type { LogisticsEvent, Milestone, Order, ParcelsByStage, WeatherAlert } from '../../shared/domain';
 import type { Rates, Totals } from '../../shared/wire';
 import { RollingCounter } from './rolling';
-import { PerSecondSeries } from './series';
-import { DedupeWindow } from './dedupe';
+import { CHUNK_SECONDS, PerSecondSeries, type SeriesChunk } from './series';
+import { DedupeWindow, type DedupeJournal, type DedupeState } from './dedupe';
+
+/** Everything of the aggregate a checkpoint keeps as JSON (the id hashes and series go beside it). */
+export interface AggregateState {
+  version: 1;
+  gmvMinor: string;
+  orders: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  duplicates: number;
+  rolling: { secs: number[]; counts: number[] };
+  seriesStartMs: number;
+  seriesLength: number;
+  parcels: ParcelsByStage;
+  alerts: WeatherAlert[];
+  milestones: Milestone[];
+  dedupe: { orders: DedupeState; logistics: DedupeState };
+}
+
+export type DedupeStream = 'orders' | 'logistics';
+
+/** One checkpoint's worth: the state, the series chunks that changed and the id hashes added. */
+export interface AggregateCheckpoint {
+  state: AggregateState;
+  seriesChunks: Map<number, SeriesChunk>;
+  journals: Record<DedupeStream, DedupeJournal>;
+}
+
+/** Saved id hashes of a window's two generations, as a checkpoint loader found them. */
+export type DedupeBlobs = Record<DedupeStream, { current: Uint32Array | null; previous: Uint32Array | null }>;
 
 export interface AggregatorOptions {
   /** Start of the per-second series (T0 − 5 min). */
@@ -27,7 +56,7 @@ export interface AggregatorOptions {
 const CLIP = 2 ** 52;
 
 export class Aggregator {
-  readonly #gmv = new MoneySum();
+  #gmv = new MoneySum();
   #orders = 0;
   #rejected = 0;
   #duplicates = 0;
@@ -118,6 +147,65 @@ export class Aggregator {
       if (oldest !== undefined) this.#alerts.delete(oldest);
     }
     this.alertsVersion++;
+  }
+
+  /**
+   * Takes a checkpoint: the state as data plus what changed since the previous one (series chunks,
+   * id hashes). If saving it fails, hand it back with {@link checkpointFailed}.
+   */
+  checkpoint(): AggregateCheckpoint {
+    return {
+      state: {
+        version: 1,
+        ...this.totals(),
+        rolling: this.#rolling.state(),
+        seriesStartMs: this.series.startMs,
+        seriesLength: this.series.orders.length,
+        parcels: this.parcels(),
+        alerts: [...this.#alerts.values()],
+        milestones: this.milestones(),
+        dedupe: { orders: this.#orderIds.state(), logistics: this.#logisticsIds.state() },
+      },
+      seriesChunks: this.series.takeDirtyChunks(),
+      journals: { orders: this.#orderIds.takeJournal(), logistics: this.#logisticsIds.takeJournal() },
+    };
+  }
+
+  /** Puts back the changes of a checkpoint that was not saved, so the next one carries them. */
+  checkpointFailed(cp: AggregateCheckpoint): void {
+    this.series.markDirty(cp.seriesChunks.keys());
+    this.#orderIds.restoreJournal(cp.journals.orders);
+    this.#logisticsIds.restoreJournal(cp.journals.logistics);
+  }
+
+  /** The checkpoint's side data was lost with Redis: the next checkpoint saves everything again. */
+  needFullSave(): void {
+    this.series.markDirty(Array.from({ length: Math.ceil(this.series.orders.length / CHUNK_SECONDS) }, (_, i) => i));
+    this.#orderIds.needFullSave();
+    this.#logisticsIds.needFullSave();
+  }
+
+  /** Restores a fresh aggregator to a saved checkpoint. */
+  restore(state: AggregateState, seriesChunks: Map<number, SeriesChunk>, blobs: DedupeBlobs): void {
+    this.#gmv = new MoneySum(BigInt(state.gmvMinor));
+    this.#orders = state.orders;
+    this.#rejected = state.rejected;
+    Object.assign(this.#rejectedByReason, state.rejectedByReason);
+    this.#duplicates = state.duplicates;
+    this.#rolling.restore(state.rolling);
+    if (state.seriesStartMs === this.series.startMs) this.series.restore(state.seriesLength, seriesChunks);
+    Object.assign(this.#parcels, state.parcels);
+    for (const a of state.alerts) this.#alerts.set(a.id, a);
+    // Milestones are matched by threshold: an event file edited since keeps what still applies.
+    const reached = new Map(state.milestones.map((m) => [m.thresholdMinor, m.reachedAtMs]));
+    for (const m of this.#milestones) m.reachedAtMs = reached.get(m.thresholdMinor) ?? null;
+    this.#nextMilestone = this.#milestones.findIndex((m) => m.reachedAtMs === null);
+    if (this.#nextMilestone < 0) this.#nextMilestone = this.#milestones.length;
+    this.#armMilestone();
+    this.#orderIds.restore(state.dedupe.orders, blobs.orders.current, blobs.orders.previous);
+    this.#logisticsIds.restore(state.dedupe.logistics, blobs.logistics.current, blobs.logistics.previous);
+    this.alertsVersion++;
+    this.milestonesVersion++;
   }
 
   /** Counts one dead-lettered entry (or batch item) by its reason code. */

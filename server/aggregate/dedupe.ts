@@ -6,8 +6,12 @@
  * the window. Ids are kept as 128-bit hashes in typed arrays (see `id-hash.ts`), not as strings:
  * 16–32 bytes per id and no garbage-collector work, which a Set of millions of strings costs.
  * Past `maxIds` the window is cut short early, and that is counted so health can say so.
+ *
+ * For checkpoints, every hash added is also appended to a journal, tagged with its generation:
+ * a checkpoint appends the journal to that generation's blob, so saving costs what was added since
+ * the last checkpoint, not the whole window.
  */
-import { hashId, IdHashSet } from './id-hash';
+import { hashId, IdHashSet, lanes } from './id-hash';
 
 export interface DedupeOptions {
   /** How long an id is remembered at least, in entry time. @default 15 min */
@@ -16,14 +20,47 @@ export interface DedupeOptions {
   maxIds?: number;
 }
 
+/** What a checkpoint keeps of a window besides the hashes themselves. */
+export interface DedupeState {
+  /** Number of the current generation (one more per rotation). */
+  gen: number;
+  /** Number of the previous generation, or null when it was dropped (idle gap). */
+  previousGen: number | null;
+  startedMs: number;
+  earlyRotations: number;
+}
+
+/** Hashes added to one generation since the last checkpoint, 4 words per id. */
+export interface JournalSegment {
+  gen: number;
+  words: Uint32Array;
+}
+
+/** What a checkpoint writes of a window's hashes. */
+export interface DedupeJournal {
+  segments: JournalSegment[];
+  /** Generations to delete. */
+  dropped: number[];
+  /** Overwrite each segment's blob instead of appending (a full re-save). */
+  replace: boolean;
+}
+
 export class DedupeWindow {
   readonly #windowMs: number;
   readonly #maxIds: number;
   #current = new IdHashSet();
   #previous = new IdHashSet(16);
+  #gen = 0;
+  #previousGen: number | null = null;
   #startedMs = -Infinity;
   /** Rotations forced by `maxIds` before the window had passed (the window was shortened). */
   earlyRotations = 0;
+  #journal = new Uint32Array(1 << 14);
+  #journalLen = 0;
+  #segments: JournalSegment[] = [];
+  /** Generations no longer needed, for the next checkpoint to delete. */
+  #dropped: number[] = [];
+  #fullSave = false;
 
   constructor(o: DedupeOptions) {
     this.#windowMs = o.windowMs;
@@ -39,21 +76,97 @@ export class DedupeWindow {
     }
     hashId(id);
     if (this.#previous.size > 0 && this.#previous.has()) return false;
-    return this.#current.add();
+    if (!this.#current.add()) return false;
+    this.#record();
+    return true;
+  }
+
+  #record(): void {
+    if (this.#journalLen + 4 > this.#journal.length) {
+      const bigger = new Uint32Array(this.#journal.length * 2);
+      bigger.set(this.#journal);
+      this.#journal = bigger;
+    }
+    this.#journal.set(lanes, this.#journalLen);
+    this.#journalLen += 4;
+  }
+
+  #closeSegment(): void {
+    if (this.#journalLen === 0) return;
+    this.#segments.push({ gen: this.#gen, words: this.#journal.slice(0, this.#journalLen) });
+    this.#journalLen = 0;
   }
 
   #rotate(atMs: number): void {
+    this.#closeSegment();
     // After a long idle gap the previous generation is older than the window too: drop both.
     const idle = atMs - this.#startedMs >= 2 * this.#windowMs;
     const sized = this.#current.capacity;
+    if (this.#previousGen !== null) this.#dropped.push(this.#previousGen);
+    if (idle) this.#dropped.push(this.#gen);
     this.#previous = idle ? new IdHashSet(16) : this.#current;
+    this.#previousGen = idle ? null : this.#gen;
     // The next generation starts at the size the last one reached: no doubling during a steady night.
     this.#current = new IdHashSet(idle ? undefined : sized);
+    this.#gen++;
     this.#startedMs = atMs;
   }
 
   /** Ids currently remembered. */
   get size(): number {
     return this.#current.size + this.#previous.size;
+  }
+
+  state(): DedupeState {
+    return { gen: this.#gen, previousGen: this.#previousGen, startedMs: this.#startedMs, earlyRotations: this.earlyRotations };
+  }
+
+  /**
+   * Hashes added since the last call, by generation, and generations to delete; clears both.
+   * After {@link needFullSave} it carries every hash held instead, with `replace` set: the saved
+   * blobs are to be overwritten, not appended to.
+   */
+  takeJournal(): DedupeJournal {
+    this.#closeSegment();
+    let out: DedupeJournal;
+    if (this.#fullSave) {
+      const segments = [{ gen: this.#gen, words: this.#current.words() }];
+      if (this.#previousGen !== null) segments.push({ gen: this.#previousGen, words: this.#previous.words() });
+      out = { segments, dropped: this.#dropped, replace: true };
+      this.#fullSave = false;
+    } else {
+      out = { segments: this.#segments, dropped: this.#dropped, replace: false };
+    }
+    this.#segments = [];
+    this.#dropped = [];
+    return out;
+  }
+
+  /** Puts back a journal whose checkpoint failed, ahead of what was added since. */
+  restoreJournal(j: DedupeJournal): void {
+    if (j.replace) this.#fullSave = true;
+    else this.#segments = j.segments.concat(this.#segments);
+    this.#dropped = j.dropped.concat(this.#dropped);
+  }
+
+  /** The saved hashes were lost (Redis came back empty): the next journal re-saves them all. */
+  needFullSave(): void {
+    this.#fullSave = true;
+  }
+
+  /** Rebuilds the window from a checkpoint: its state and the saved hashes of its two generations. */
+  restore(state: DedupeState, current: Uint32Array | null, previous: Uint32Array | null): void {
+    this.#gen = state.gen;
+    this.#previousGen = state.previousGen;
+    this.#startedMs = state.startedMs;
+    this.earlyRotations = state.earlyRotations;
+    const words = (w: Uint32Array | null): number => (w ? w.length / 4 : 0);
+    this.#current = new IdHashSet(Math.max(1 << 16, 2 * words(current)));
+    this.#previous = new IdHashSet(Math.max(16, 2 * words(previous)));
+    if (current) this.#current.addWords(current);
+    if (previous && state.previousGen !== null) this.#previous.addWords(previous);
+    this.#journalLen = 0;
+    this.#segments = [];
+    this.#dropped = [];
   }
 }

@@ -82,6 +82,34 @@ export class IdHashSet {
     return true;
   }
 
+  /** Adds hashes stored as 4-word groups (a checkpoint's journal); returns how many were new. */
+  addWords(words: Uint32Array): number {
+    let added = 0;
+    for (let o = 0; o + 3 < words.length; o += 4) {
+      lanes[0] = words[o]!;
+      lanes[1] = words[o + 1]!;
+      lanes[2] = words[o + 2]!;
+      lanes[3] = words[o + 3]!;
+      if (this.add()) added++;
+    }
+    return added;
+  }
+
+  /** Every hash held, as 4-word groups (for a full re-save of a checkpoint). */
+  words(): Uint32Array {
+    const out = new Uint32Array(this.#size * 4);
+    const t = this.#table;
+    let n = 0;
+    for (let o = 0; o < t.length; o += 4) {
+      if (t[o] === 0 && t[o + 1] === 0 && t[o + 2] === 0 && t[o + 3] === 0) continue;
+      out[n++] = t[o]!;
+      out[n++] = t[o + 1]!;
+      out[n++] = t[o + 2]!;
+      out[n++] = t[o + 3]!;
+    }
+    return out;
+  }
+
   #grow(): void {
     const old = this.#table;
     const mask = (this.#mask + 1) * 2 - 1;

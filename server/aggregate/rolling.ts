@@ -30,6 +30,18 @@ export class RollingCounter {
     }
   }
 
+  /** The ring as plain data, for a checkpoint. */
+  state(): { secs: number[]; counts: number[] } {
+    return { secs: [...this.#secs], counts: [...this.#counts] };
+  }
+
+  /** Restores a ring saved by {@link state}; a ring of another size is ignored (rates refill within a minute). */
+  restore(s: { secs: number[]; counts: number[] }): void {
+    if (s.secs.length !== this.#secs.length || s.counts.length !== this.#counts.length) return;
+    this.#secs.set(s.secs);
+    this.#counts.set(s.counts);
+  }
+
   /** Sum over the `seconds` complete seconds before the second that contains `nowMs`. */
   sum(nowMs: number, seconds: number): number {
     const nowSec = Math.floor(nowMs / 1000);

@@ -14,6 +14,10 @@ import { StreamReader, type RawEntries } from './reader';
 
 export interface IngestOptions {
   keys: StreamKeys;
+  /** Where to start per stream key (a checkpoint's cursors); "0" (all retained history) for the rest. */
+  cursors?: Record<string, string>;
+  /** Called when reads succeed again after failing (Redis is back: time to check its history). */
+  onRecovered?: () => void;
   decode: DecodeOptions;
   blockMs: number;
   count: number;
@@ -29,6 +33,7 @@ export class Ingest {
   #status: SourceStatus = { redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null };
   /** Entries read since start (for the ops strip and benchmarks). */
   entriesRead = 0;
+  #everUp = false;
 
   constructor(agg: Aggregator, redis: Redis, connectBlocking: () => Redis, opts: IngestOptions, now: () => number, log: Logger) {
     this.#agg = agg;
@@ -37,9 +42,10 @@ export class Ingest {
     this.#dead = new DeadLetterWriter(redis, opts.keys, log);
     this.#status.staleSinceMs = now();
     const { orders, logistics, weather } = opts.keys;
+    const keys = [orders, logistics, weather];
     this.#reader = new StreamReader(
       connectBlocking,
-      { keys: [orders, logistics, weather], cursors: ['0', '0', '0'], blockMs: opts.blockMs, count: opts.count, graceMs: opts.graceMs },
+      { keys, cursors: keys.map((k) => opts.cursors?.[k] ?? '0'), blockMs: opts.blockMs, count: opts.count, graceMs: opts.graceMs },
       {
         onEntries: (key, entries) => this.#onEntries(key, entries),
         onStatus: (ok) => this.#onStatus(ok),
@@ -62,10 +68,20 @@ export class Ingest {
     return { ...this.#status };
   }
 
+  /** The last entry ID applied, per stream key (what a checkpoint saves). */
+  cursors(): Record<string, string> {
+    const k = this.#opts.keys;
+    const [o, l, w] = this.#reader.cursors;
+    return { [k.orders]: o!, [k.logistics]: l!, [k.weather]: w! };
+  }
+
   #onStatus(ok: boolean): void {
     if (ok) {
+      const recovered = this.#status.redis === 'down' && this.#everUp;
+      this.#everUp = true;
       this.#status.redis = 'up';
       this.#status.staleSinceMs = null;
+      if (recovered) this.#opts.onRecovered?.();
     } else {
       this.#status.redis = 'down';
       this.#status.staleSinceMs ??= this.#now();

@@ -6,12 +6,15 @@
 import type { Server } from 'socket.io';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { EventInfo } from '../../shared/domain';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
+import { PROTOCOL_VERSION, type Alarm, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
 
 export interface PublisherOptions {
   tickIntervalMs: number;
-  epoch: string;
+  /** The current epoch: it changes when the state starts over (history lost), and clients resync. */
+  epoch: () => string;
   event: EventInfo;
+  /** Active alarms and a version that changes with them. */
+  alarms: () => { list: Alarm[]; version: number };
 }
 
 export class Publisher {
@@ -24,6 +27,7 @@ export class Publisher {
   #timer: NodeJS.Timeout | undefined;
   #alertsSent = -1;
   #milestonesSent = -1;
+  #alarmsSent = -1;
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
 
@@ -54,7 +58,7 @@ export class Publisher {
   }
 
   #stamp(now: number) {
-    return { protocol: PROTOCOL_VERSION, epoch: this.#opts.epoch, seq: this.#seq, serverNowMs: now, tickIntervalMs: this.#opts.tickIntervalMs };
+    return { protocol: PROTOCOL_VERSION, epoch: this.#opts.epoch(), seq: this.#seq, serverNowMs: now, tickIntervalMs: this.#opts.tickIntervalMs };
   }
 
   /** The full state, as sent on join, on `resync` and by `GET /api/state`. */
@@ -73,6 +77,7 @@ export class Publisher {
       milestones: agg.milestones(),
       series: agg.series.all(),
       source: this.#source(),
+      alarms: this.#opts.alarms().list,
     };
   }
 
@@ -95,6 +100,11 @@ export class Publisher {
     if (agg.alertsVersion !== this.#alertsSent) {
       t.alerts = alerts;
       this.#alertsSent = agg.alertsVersion;
+    }
+    const alarms = this.#opts.alarms();
+    if (alarms.version !== this.#alarmsSent) {
+      t.alarms = alarms.list;
+      this.#alarmsSent = alarms.version;
     }
     if (agg.milestonesVersion !== this.#milestonesSent) {
       t.milestones = agg.milestones();

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('Redis outage', () => {
-  it('stays up, reports the outage within 5 s, and resumes by itself with exact totals', async () => {
+  it('stays up, reports the outage within 5 s, resumes by itself, and raises an alarm when Redis came back empty', async () => {
     redis = await startRedis();
     const port = redis.port;
     const config = loadConfig(
@@ -42,17 +42,22 @@ describe('Redis outage', () => {
       expect(app.state().source.staleSinceMs).not.toBeNull();
       await new Promise((r) => setTimeout(r, 1500)); // the server keeps ticking through the outage
 
+      const epochBefore = app.state().epoch;
       // Redis comes back empty on the same port (no persistence): the producer writes again.
       redis = await startRedis(port);
       const back = Date.now();
       await waitFor(() => (app!.ingest.status.redis === 'up' ? true : undefined), 10_000, 'ingest to resume');
       expect(Date.now() - back).toBeLessThan(10_000);
       await producer.xadd('wr:orders', '*', 'id', 'b', 'amount', '2.00');
-      // Issue 3 detects the lost history and starts a new epoch; today the server keeps its totals and
-      // reads on from its cursor, so the new entry (a later ID) counts.
+      // The server keeps what it counted, reads on, and raises the lost history instead of hiding it.
       await waitFor(() => (app!.aggregator.orders === 2 ? true : undefined), 5000, 'the order written after the restart');
-      expect(app.state().gmv).toBe('3.00');
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      const st = await waitFor(() => (app!.state().alarms.length > 0 ? app!.state() : undefined), 5000, 'a history alarm');
+      expect(st.gmv).toBe('3.00');
+      expect(st.alarms[0]).toMatchObject({ kind: 'history_lost', stream: 'wr:orders' });
+      expect(st.epoch).not.toBe(epochBefore);
+      const after = await fetch(`${app.url}/healthz`);
+      expect(after.status).toBe(503);
+      expect(((await after.json()) as { alarms: unknown[] }).alarms).toHaveLength(1);
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);

@@ -109,18 +109,45 @@ describe('Redis Streams → server → Socket.IO', () => {
     expect(Math.abs(serverNow - Date.now())).toBeLessThan(1000);
   });
 
-  it('re-reads retained history after a restart: totals exact, dead letters not written twice', async () => {
+  it('resumes from its checkpoint after a restart: nothing re-read, a retry still counts once', async () => {
     w = await startTestWarroom();
     const k = w.prefix;
     await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.50');
     await w.redis.xadd(`${k}orders`, '*', 'id', 'b', 'amount', 'oops');
-    await waitFor(async () => ((await w!.redis.xlen(`${k}dead`)) === 1 ? true : undefined));
+    await w.redis.xadd(`${k}logistics`, '*', 'id', 'l', 'stage', 'packed', 'parcels', '2');
+    await waitFor(async () => ((await w!.redis.xlen(`${k}dead`)) === 1 && w!.app.aggregator.parcels().packed === 2 ? true : undefined));
+    const before = w.app.state();
+    await w.app.close(); // saves a last checkpoint
+    w.redis.disconnect();
+    w = await startTestWarroom({ WARROOM_KEY_PREFIX: k });
+    const st = w.app.state();
+    expect(st).toMatchObject({ gmv: '1.50', orders: 1, rejected: 1, epoch: before.epoch, cursors: before.cursors });
+    expect(st.parcels.packed).toBe(2);
+    expect(st.series.orders).toEqual(before.series.orders.slice(0, st.series.orders.length));
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.50'); // a producer retry after the restart
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'c', 'amount', '2.00');
+    await waitFor(() => (w!.app.aggregator.orders === 2 ? true : undefined), 5000, 'order c');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.app.state()).toMatchObject({ gmv: '3.50', orders: 2, totals: { duplicates: 1 } });
+    expect(w.app.ingest.entriesRead).toBe(2); // only what came after the checkpoint
+    expect(await w.redis.xlen(`${k}dead`)).toBe(1);
+  });
+
+  it('restarts from a checkpoint older than what it applied: re-reads the rest, exact, dead letters once', async () => {
+    w = await startTestWarroom({ WARROOM_CHECKPOINT_MS: '600000' }); // no timed checkpoint during the test
+    const k = w.prefix;
+    await w.app.checkpointer.save(); // the checkpoint stands before any entry
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.00');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.00');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'bad', 'amount', '-1');
+    await waitFor(async () => (w!.app.aggregator.totals().duplicates === 1 && (await w!.redis.xlen(`${k}dead`)) === 1 ? true : undefined));
+    // A crash: no final checkpoint (stop everything without saving).
+    w.app.checkpointer.save = async () => true;
     await w.app.close();
     w.redis.disconnect();
-    const prefixEnv = { WARROOM_KEY_PREFIX: k };
-    w = await startTestWarroom(prefixEnv);
-    const st = await waitFor(() => (w!.app.aggregator.orders === 1 ? w!.app.state() : undefined));
-    expect(st).toMatchObject({ gmv: '1.50', orders: 1, rejected: 1 });
+    w = await startTestWarroom({ WARROOM_KEY_PREFIX: k });
+    await waitFor(() => (w!.app.aggregator.totals().duplicates === 1 ? true : undefined), 5000, 'the re-read');
+    expect(w.app.state()).toMatchObject({ gmv: '1.00', orders: 1, rejected: 1 });
     await new Promise((r) => setTimeout(r, 300));
     expect(await w.redis.xlen(`${k}dead`)).toBe(1);
   });

@@ -1,0 +1,195 @@
+/**
+ * Checkpoints: the aggregate state saved to Redis atomically with the stream cursors (one
+ * MULTI/EXEC), so a restart resumes exactly where the checkpoint stands: what was applied after
+ * it is read and applied again, and nothing before it twice (state + source offset in one snapshot).
+ *
+ * Keys: `<prefix>ckpt` (JSON: epoch, cursors, aggregate state), `<prefix>ckpt:series` (hash of
+ * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (the dedupe
+ * window's 128-bit id hashes, appended per checkpoint). Every write in the MULTI is idempotent, so a
+ * transaction replayed by the client after a reconnect does no harm.
+ */
+import type { Redis } from 'ioredis';
+import type { AggregateCheckpoint, AggregateState, Aggregator, DedupeBlobs, DedupeStream } from './aggregate/aggregator';
+import type { SeriesChunk } from './aggregate/series';
+import type { Logger } from './log';
+
+export interface CheckpointKeys {
+  state: string;
+  series: string;
+  ids(stream: DedupeStream, gen: number): string;
+}
+
+export function checkpointKeys(prefix: string): CheckpointKeys {
+  return {
+    state: `${prefix}ckpt`,
+    series: `${prefix}ckpt:series`,
+    ids: (stream, gen) => `${prefix}ckpt:ids:${stream}:${gen}`,
+  };
+}
+
+/** The JSON saved under `<prefix>ckpt`. */
+export interface SavedCheckpoint {
+  version: 1;
+  epoch: string;
+  savedAtMs: number;
+  /** Stream key → last entry ID applied. */
+  cursors: Record<string, string>;
+  aggregate: AggregateState;
+}
+
+export interface LoadedCheckpoint {
+  saved: SavedCheckpoint;
+  seriesChunks: Map<number, SeriesChunk>;
+  blobs: DedupeBlobs;
+}
+
+export class CheckpointError extends Error {}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ENTRY_ID = /^\d{1,16}-\d{1,16}$|^0$/;
+
+/** Checks the shape of a saved checkpoint (our own data, but a trust boundary all the same). */
+export function parseCheckpoint(text: string): SavedCheckpoint {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new CheckpointError('checkpoint is not JSON');
+  }
+  if (!isRecord(v) || v.version !== 1) throw new CheckpointError('checkpoint has an unknown version');
+  if (typeof v.epoch !== 'string' || typeof v.savedAtMs !== 'number') throw new CheckpointError('checkpoint lacks epoch or savedAtMs');
+  if (!isRecord(v.cursors) || !Object.values(v.cursors).every((c) => typeof c === 'string' && ENTRY_ID.test(c))) {
+    throw new CheckpointError('checkpoint cursors are not stream entry IDs');
+  }
+  const a = v.aggregate;
+  if (!isRecord(a) || a.version !== 1 || typeof a.gmvMinor !== 'string' || !/^\d+$/.test(a.gmvMinor)) throw new CheckpointError('checkpoint aggregate is malformed');
+  for (const k of ['orders', 'rejected', 'duplicates', 'seriesStartMs', 'seriesLength'] as const) {
+    if (typeof a[k] !== 'number' || !Number.isSafeInteger(a[k])) throw new CheckpointError(`checkpoint aggregate.${k} is not an integer`);
+  }
+  if (!isRecord(a.dedupe) || !isRecord(a.dedupe.orders) || !isRecord(a.dedupe.logistics)) throw new CheckpointError('checkpoint dedupe state is missing');
+  if (!isRecord(a.rolling) || !Array.isArray(a.alerts) || !Array.isArray(a.milestones) || !isRecord(a.parcels) || !isRecord(a.rejectedByReason)) {
+    throw new CheckpointError('checkpoint aggregate is incomplete');
+  }
+  return v as unknown as SavedCheckpoint;
+}
+
+function toWords(buf: Buffer | null): Uint32Array | null {
+  if (!buf || buf.length === 0) return null;
+  // Copy into an aligned buffer; a torn tail (not a whole 16-byte hash) is dropped.
+  const whole = buf.length - (buf.length % 16);
+  const ab = new ArrayBuffer(whole);
+  new Uint8Array(ab).set(buf.subarray(0, whole));
+  return new Uint32Array(ab);
+}
+
+const bytes = (w: Uint32Array): Buffer => Buffer.from(w.buffer, w.byteOffset, w.byteLength);
+
+export class Checkpointer {
+  readonly #redis: Redis;
+  readonly #keys: CheckpointKeys;
+  readonly #agg: Aggregator;
+  readonly #cursors: () => Record<string, string>;
+  readonly #epoch: () => string;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #saving: Promise<boolean> | null = null;
+  /** Server time of the last checkpoint saved, and how long it took (for health and benchmarks). */
+  lastSavedMs: number | null = null;
+  lastSaveDurationMs: number | null = null;
+  saves = 0;
+  failures = 0;
+
+  /** @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up */
+  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#agg = agg;
+    this.#cursors = cursors;
+    this.#epoch = epoch;
+    this.#now = now;
+    this.#log = log;
+  }
+
+  /** Reads the saved checkpoint; null when there is none. Throws {@link CheckpointError} on a bad one. */
+  async load(): Promise<LoadedCheckpoint | null> {
+    const text = await this.#redis.get(this.#keys.state);
+    if (text === null) return null;
+    const saved = parseCheckpoint(text);
+    const raw = await this.#redis.hgetall(this.#keys.series);
+    const seriesChunks = new Map<number, SeriesChunk>();
+    for (const [k, v] of Object.entries(raw)) {
+      try {
+        const c = JSON.parse(v) as SeriesChunk;
+        if (Array.isArray(c.orders) && Array.isArray(c.gmvMinor)) seriesChunks.set(Number(k), c);
+      } catch {
+        this.#log.warn(`checkpoint series chunk ${k} is not JSON; those seconds start empty`);
+      }
+    }
+    const blob = async (stream: DedupeStream, gen: number | null): Promise<Uint32Array | null> =>
+      gen === null ? null : toWords(await this.#redis.getBuffer(this.#keys.ids(stream, gen)));
+    const d = saved.aggregate.dedupe;
+    const blobs: DedupeBlobs = {
+      orders: { current: await blob('orders', d.orders.gen), previous: await blob('orders', d.orders.previousGen) },
+      logistics: { current: await blob('logistics', d.logistics.gen), previous: await blob('logistics', d.logistics.previousGen) },
+    };
+    return { saved, seriesChunks, blobs };
+  }
+
+  start(intervalMs: number): void {
+    this.#timer ??= setInterval(() => void this.save(), intervalMs);
+  }
+
+  /** Stops the timer and saves once more (a clean shutdown loses no re-reading time). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#saving;
+    await this.save();
+  }
+
+  /** Saves one checkpoint; concurrent calls share the one in flight. Resolves false when it failed. */
+  save(): Promise<boolean> {
+    this.#saving ??= this.#save().finally(() => {
+      this.#saving = null;
+    });
+    return this.#saving;
+  }
+
+  async #save(): Promise<boolean> {
+    if (this.#redis.status !== 'ready') return false;
+    const started = this.#now();
+    // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
+    const cp = this.#agg.checkpoint();
+    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state };
+    const m = this.#redis.multi();
+    m.set(this.#keys.state, JSON.stringify(saved));
+    if (cp.seriesChunks.size > 0) {
+      const fields: string[] = [];
+      for (const [k, c] of cp.seriesChunks) fields.push(String(k), JSON.stringify(c));
+      m.hset(this.#keys.series, ...fields);
+    }
+    for (const stream of ['orders', 'logistics'] as const) {
+      const j = cp.journals[stream];
+      for (const seg of j.segments) {
+        if (j.replace) m.set(this.#keys.ids(stream, seg.gen), bytes(seg.words));
+        else if (seg.words.length > 0) m.append(this.#keys.ids(stream, seg.gen), bytes(seg.words));
+      }
+      for (const gen of j.dropped) m.del(this.#keys.ids(stream, gen));
+    }
+    try {
+      const res = await m.exec();
+      const failed = res?.find(([err]) => err);
+      if (!res || failed) throw failed?.[0] ?? new Error('transaction discarded');
+      this.lastSavedMs = started;
+      this.lastSaveDurationMs = this.#now() - started;
+      this.saves++;
+      return true;
+    } catch (e) {
+      this.failures++;
+      this.#agg.checkpointFailed(cp);
+      this.#log.warn(`checkpoint not saved, will retry: ${(e as Error).message}`);
+      return false;
+    }
+  }
+}
