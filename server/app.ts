@@ -92,8 +92,16 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   }
 
   /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
+  let checking = false;
   const watchHistory = async (): Promise<void> => {
-    const found = await checkHistory(redis, currentCursors(), now());
+    if (checking) return; // one check at a time, also while Redis hangs (SIGSTOP)
+    checking = true;
+    let found: Alarm[];
+    try {
+      found = await checkHistory(redis, currentCursors(), now());
+    } finally {
+      checking = false;
+    }
     const fresh = found.filter((a) => !alarms.list.some((b) => b.kind === a.kind && b.stream === a.stream && b.detail === a.detail));
     if (fresh.length === 0) return;
     for (const a of fresh) log.error(`ALARM ${a.kind} on ${a.stream}: ${a.detail}`);

@@ -1,0 +1,35 @@
+/** Shared pieces of the fault tests: a server environment and reading its state over HTTP. */
+import type { ApiState } from '../../server/app';
+
+export const FAULT_VIEWER_TOKEN = 'fault-viewer-token-0123456789';
+
+export function serverEnv(redisUrl: string, t0Iso: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    WARROOM_VIEWER_TOKEN: FAULT_VIEWER_TOKEN,
+    WARROOM_ADMIN_TOKEN: 'fault-admin-token-0123456789',
+    WARROOM_EVENT: 'events/demo.json',
+    WARROOM_T0: t0Iso,
+    ...extra,
+  };
+}
+
+export async function apiState(url: string): Promise<ApiState | null> {
+  try {
+    const res = await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` }, signal: AbortSignal.timeout(3000) });
+    return res.ok ? ((await res.json()) as ApiState) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function health(url: string): Promise<{ status: number; body: Record<string, unknown> } | null> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  } catch {
+    return null;
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
