@@ -4,6 +4,10 @@ import { spawnServer, type ServerProcess } from '../support/server-process';
 import { Feed } from '../support/feed';
 import { apiState, serverEnv, sleep } from '../support/fault-env';
 import { waitFor } from '../support/warroom';
+import { Redis } from 'ioredis';
+import { reconcile } from '../../server/reconcile';
+import { streamKeys } from '../../server/redis';
+import { defaultDecodeOptions } from '../../server/ingest/decode';
 
 let redis: RedisProcess;
 let server: ServerProcess | undefined;
@@ -48,5 +52,11 @@ describe('kill -9 during heavy ingest', () => {
     expect(settled.totals.duplicates).toBe(l.duplicatesWritten);
     expect(settled.rejected).toBe(0);
     expect(settled.alarms).toEqual([]);
+    // And recomputing everything from the streams agrees with the live state.
+    const r = new Redis(redis.url);
+    const rec = await reconcile(r, streamKeys('wr:'), settled, defaultDecodeOptions, 15 * 60_000);
+    r.disconnect();
+    process.stdout.write(`kill9: reconcile re-read ${rec.entriesRead} entries, ${rec.differences.length} differences\n`);
+    expect(rec.differences).toEqual([]);
   }, 180_000);
 });
