@@ -27,6 +27,9 @@ const zh = {
   offline: '重新连接中',
   staleSince: '数据停滞于',
   sourceDown: '数据源中断于',
+  history_lost: '历史数据丢失',
+  history_trimmed: '数据未读即被截断',
+  alarmHint: '数字可能不完整',
 };
 
 export type Labels = typeof zh;
@@ -57,6 +60,9 @@ const en: Labels = {
   offline: 'Reconnecting',
   staleSince: 'Stale since',
   sourceDown: 'Source down since',
+  history_lost: 'History lost',
+  history_trimmed: 'Entries trimmed before read',
+  alarmHint: 'figures may be incomplete',
 };
 
 export function labels(locale: Locale): Labels {

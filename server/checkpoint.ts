@@ -97,6 +97,9 @@ export class Checkpointer {
   /** Server time of the last checkpoint saved, and how long it took (for health and benchmarks). */
   lastSavedMs: number | null = null;
   lastSaveDurationMs: number | null = null;
+  /** Longest save so far, and bytes written by the last one (JSON, series chunks and id hashes). */
+  maxSaveDurationMs = 0;
+  lastSaveBytes = 0;
   saves = 0;
   failures = 0;
 
@@ -163,15 +166,19 @@ export class Checkpointer {
     const cp = this.#agg.checkpoint();
     const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state };
     const m = this.#redis.multi();
-    m.set(this.#keys.state, JSON.stringify(saved));
+    const json = JSON.stringify(saved);
+    let size = json.length;
+    m.set(this.#keys.state, json);
     if (cp.seriesChunks.size > 0) {
       const fields: string[] = [];
       for (const [k, c] of cp.seriesChunks) fields.push(String(k), JSON.stringify(c));
+      for (const f of fields) size += f.length;
       m.hset(this.#keys.series, ...fields);
     }
     for (const stream of ['orders', 'logistics'] as const) {
       const j = cp.journals[stream];
       for (const seg of j.segments) {
+        size += seg.words.byteLength;
         if (j.replace) m.set(this.#keys.ids(stream, seg.gen), bytes(seg.words));
         else if (seg.words.length > 0) m.append(this.#keys.ids(stream, seg.gen), bytes(seg.words));
       }
@@ -183,6 +190,8 @@ export class Checkpointer {
       if (!res || failed) throw failed?.[0] ?? new Error('transaction discarded');
       this.lastSavedMs = started;
       this.lastSaveDurationMs = this.#now() - started;
+      this.maxSaveDurationMs = Math.max(this.maxSaveDurationMs, this.lastSaveDurationMs);
+      this.lastSaveBytes = size;
       this.saves++;
       return true;
     } catch (e) {

@@ -96,6 +96,23 @@ describe('wall in Chromium', () => {
     }
   });
 
+  it('raises lost history on the wall, a new epoch, and keeps the exact figures', async () => {
+    const w = await startTestWarroom({ WARROOM_HISTORY_CHECK_MS: '200' }, testEvent({ t0Ms: Date.now() - 600_000 }));
+    try {
+      await w.redis.xadd(`${w.prefix}orders`, '*', 'id', 'a', 'amount', '88.80');
+      const page = await openWall(w, 1920, 1080);
+      await page.waitForFunction(() => document.querySelector('[data-testid="gmv"]')?.textContent === '¥88.80', undefined, { timeout: 10_000 });
+      await w.redis.del(`${w.prefix}orders`); // as if Redis came back without the stream
+      await expect.poll(() => page.getByTestId('alarm').textContent(), { timeout: 5000 }).toMatch(/历史数据丢失 · t[0-9a-f]+:orders · \d\d:\d\d:\d\d · 数字可能不完整/);
+      expect(await page.getByTestId('gmv').textContent()).toBe('¥88.80');
+      await expectNoOverflow(page);
+      await page.screenshot({ path: `${SHOTS}/wall-alarm-1920x1080.png` });
+      await page.context().close();
+    } finally {
+      await w.close();
+    }
+  });
+
   it('counts down to T0 on server time even when the PC clock is 7 minutes off', async () => {
     const t0Ms = Date.now() + 45_000;
     const w = await startTestWarroom({}, testEvent({ t0Ms }));
