@@ -2,6 +2,8 @@
  * Producer child process (forked with IPC by bench/run.ts): writes `wr:orders` entries, either
  * as fast as it can ("flat") or at a fixed rate ("paced"), single-order or batched form, and
  * keeps an exact ledger (entries, orders, BigInt sum of minor units) of what Redis acknowledged.
+ * Optionally (single form) every n-th entry is poison: a valid id with an invalid amount, counted
+ * apart (by the rejection code it should get), never in the orders or the sum.
  *
  * A separate process so its CPU is not the server's nor the parent's polling loop's; raw RESP
  * (bench/resp.ts) rather than ioredis so it leaves the shared cores to the server under test.
@@ -23,11 +25,32 @@ export interface ProducerArgs {
   rate: number;
   seed: number;
   idPrefix: string;
+  /**
+   * Single form only: every `poisonEvery`-th entry (the last of each group) carries an invalid
+   * amount, cycling through {@link POISON_AMOUNTS}; 0 or absent = none. `maxOrders` then bounds
+   * entries written (valid and poison alike).
+   */
+  poisonEvery?: number;
 }
 
+/** Invalid amounts written by poison entries, with the rejection code the contract gives each. */
+export const POISON_AMOUNTS: readonly { text: string; code: string }[] = [
+  { text: '-5', code: 'bad_amount' },
+  { text: '1e309', code: 'bad_amount' },
+  { text: '12.345', code: 'too_many_decimals' },
+  { text: 'NaN', code: 'bad_amount' },
+];
+
 export interface ProducerResult {
+  /** Entries acknowledged, poison included. */
   entries: number;
+  /** Valid orders acknowledged (poison entries are not orders). */
   orders: number;
+  /** Poison entries acknowledged, and per rejection code they should get. */
+  poison: number;
+  poisonByCode: Record<string, number>;
+  /** id field of the last poison entry acknowledged (its dead letter is the last one written); null without poison. */
+  lastPoisonId: string | null;
   /** Exact sum of acknowledged orders, minor units, decimal string (BigInt). */
   sumMinor: string;
   firstWriteMs: number;
@@ -47,11 +70,18 @@ interface Chunk {
   text: string;
   orders: number[];
   sums: number[];
+  /** Index into POISON_AMOUNTS of each poison entry, -1 for a valid one; empty when there is none. */
+  poison: number[];
+  /** Number in the id of the chunk's first entry (single form: entry i has id prefix + (first + i)). */
+  first: number;
 }
 
 class Ledger {
   entries = 0;
   orders = 0;
+  poison = 0;
+  readonly poisonByCode: Record<string, number> = {};
+  lastPoison: number | null = null;
   sum = 0n;
   errors = 0;
   lastAckMs = 0;
@@ -70,6 +100,17 @@ class Ledger {
       for (const i of failed) {
         orders -= c.orders[i]!;
         sum -= c.sums[i]!;
+      }
+      if (c.poison.length > 0) {
+        const lost = new Set(failed);
+        for (let i = 0; i < c.poison.length; i++) {
+          const k = c.poison[i]!;
+          if (k < 0 || lost.has(i)) continue;
+          const code = POISON_AMOUNTS[k]!.code;
+          this.poison++;
+          this.poisonByCode[code] = (this.poisonByCode[code] ?? 0) + 1;
+          this.lastPoison = Math.max(this.lastPoison ?? -1, c.first + i);
+        }
       }
       this.errors += failed.length;
       this.entries += c.orders.length - failed.length;
@@ -92,9 +133,19 @@ function chunk(a: ProducerArgs, amounts: Amounts, entries: number, next: number)
   let text = '';
   const orders: number[] = [];
   const sums: number[] = [];
+  const poison: number[] = [];
+  const every = a.batch === 0 ? (a.poisonEvery ?? 0) : 0;
   let n = next;
   for (let e = 0; e < entries; e++) {
-    if (a.batch === 0) {
+    if (every > 0 && n % every === every - 1) {
+      // Valid id, invalid amount: rejected at decode, dead-lettered, never counted.
+      const k = Math.floor(n / every) % POISON_AMOUNTS.length;
+      text += command(['XADD', a.key, '*', 'id', `${a.idPrefix}${n++}`, 'amount', POISON_AMOUNTS[k]!.text]);
+      orders.push(0);
+      sums.push(0);
+      poison.push(k);
+    } else if (a.batch === 0) {
+      if (every > 0) poison.push(-1);
       const m = amounts.minor();
       text += command(['XADD', a.key, '*', 'id', `${a.idPrefix}${n++}`, 'amount', Amounts.text(m)]);
       orders.push(1);
@@ -113,7 +164,7 @@ function chunk(a: ProducerArgs, amounts: Amounts, entries: number, next: number)
       sums.push(sum);
     }
   }
-  return { text, orders, sums };
+  return { text, orders, sums, poison, first: next };
 }
 
 async function flat(conn: RespConnection, a: ProducerArgs, l: Ledger): Promise<number> {
@@ -178,6 +229,9 @@ async function main(): Promise<void> {
   const result: ProducerResult = {
     entries: l.entries,
     orders: l.orders,
+    poison: l.poison,
+    poisonByCode: l.poisonByCode,
+    lastPoisonId: l.lastPoison === null ? null : `${a.idPrefix}${l.lastPoison}`,
     sumMinor: l.sum.toString(),
     firstWriteMs: first,
     lastAckMs: l.lastAckMs || first,

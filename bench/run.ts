@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: ingest throughput, order → viewer freshness and /wall bundle size, measured
+ * `npm run bench`: ingest throughput (clean, with checkpoints on and off, with 50% poison entries),
+ * order → viewer freshness and /wall bundle size, measured
  * against the production bundle (`node dist/server/main.js`) on loopback. Prints a table and
  * writes bench/results.json. Figures never fail the run: the exit code is 0 unless a phase could
  * not be measured at all. Every phase is bounded in time and count, and the whole run stays
@@ -14,9 +15,10 @@ import { runIngest, type IngestOptions } from './ingest';
 import { machineInfo } from './machine';
 import { CpuWindow, stopAllChildren } from './proc';
 import { formatTable, pct, row, type Row } from './report';
-import { bundleRows, freshnessRows, ingestRows, TARGETS } from './rows';
+import type { IngestResult } from './ingest';
+import { bundleRows, checkpointCost, checkpointCostRows, freshnessRows, ingestRows, poisonPace, poisonRows, TARGETS } from './rows';
 
-const BUDGET_MS = 175_000;
+const BUDGET_MS = 185_000;
 const started = Date.now();
 const left = (): number => started + BUDGET_MS - Date.now();
 
@@ -56,8 +58,31 @@ async function main(): Promise<void> {
   const loadAverage = loadavg1();
 
   await phase('c wall bundle', () => measureBundle(), (r) => bundleRows('c bundle', r));
-  await phase('a1 single orders', () => ingest({ batch: 0, seconds: 10, maxOrders: 3_000_000, seed: 1 }, 90_000), (r) => ingestRows('a1 single', r));
-  await phase('a2 batched x100', () => ingest({ batch: 100, seconds: 10, maxOrders: 10_000_000, seed: 2 }, 60_000), (r) => ingestRows('a2 batch 100', r));
+  let a1: IngestResult | null = null;
+  await phase('a1 single orders', () => ingest({ batch: 0, seconds: 10, maxOrders: 3_000_000, seed: 1 }, 110_000), (r) => {
+    a1 = r;
+    return ingestRows('a1 single', r);
+  });
+  // Right after a1 and written the same way (same bounds), every other entry with an invalid amount.
+  await phase('a3 poison 50%', () => ingest({ batch: 0, seconds: 10, maxOrders: 3_000_000, seed: 1, poisonEvery: 2 }, 90_000), (r) => {
+    phases['a3 poison pace vs a1'] = poisonPace(r, a1);
+    return poisonRows('a3 poison 50%', r, a1);
+  });
+  // The batched x100 run twice, back to back and identical but for checkpoints: default (1 s), then off.
+  let a2: IngestResult | null = null;
+  await phase('a2 batched x100', () => ingest({ batch: 100, seconds: 10, maxOrders: 10_000_000, seed: 2 }, 60_000), (r) => {
+    a2 = r;
+    return ingestRows('a2 batch 100', r);
+  });
+  await phase(
+    'a2 batched x100, checkpoints off',
+    () => ingest({ batch: 100, seconds: 10, maxOrders: 10_000_000, seed: 2, serverEnv: { WARROOM_CHECKPOINT_MS: '600000' } }, 35_000),
+    (r) => {
+      if (!a2) return [...ingestRows('a2 batch 100 ckpt off', r), row('a2 ckpt cost', 'difference', 'n/a: the checkpointed run failed')];
+      phases['a2 checkpoint cost'] = checkpointCost(a2, r);
+      return [...ingestRows('a2 batch 100 ckpt off', r), ...checkpointCostRows('a2 ckpt cost', a2, r)];
+    },
+  );
   await phase('b freshness', () => runFreshness({ clients: 1000, rate: 50_000, seconds: 15, idleSeconds: 3, seed: 3 }), (r) => freshnessRows('b freshness', r));
   // Optional: only when it fits in the budget with its own worst-case drain.
   if (left() > 40_000) {
@@ -67,7 +92,7 @@ async function main(): Promise<void> {
   }
 
   // Fixed reading order in the table, whatever order the phases ran in.
-  const order = ['a1', 'a2 batch 100', 'a2 batch 500', 'b', 'c'];
+  const order = ['a1', 'a2 batch 100', 'a2 ckpt cost', 'a2 batch 500', 'a3', 'b', 'c'];
   const rank = (r: Row): number => order.findIndex((p) => r.phase.startsWith(p));
   rows.sort((x, y) => rank(x) - rank(y));
 

@@ -26,13 +26,22 @@ export interface ApiStateLite {
   rejected: number;
   tickIntervalMs: number;
   /** `duplicates` appeared with the dedupe window; optional so older builds still read. */
-  totals: { duplicates?: number };
+  totals: { duplicates?: number; rejectedByReason?: Record<string, number> };
 }
 
 /** `/healthz` fields the benchmark reads (no token needed). */
 export interface HealthLite {
   ok: boolean;
   dedupe?: { ids: number; earlyRotations: number };
+  /** Appeared with checkpoints (server/checkpoint.ts). */
+  checkpoint?: {
+    lastSavedMs: number | null;
+    lastSaveDurationMs: number | null;
+    maxSaveDurationMs: number;
+    lastSaveBytes: number;
+    saves: number;
+    failures: number;
+  };
 }
 
 export async function fetchHealth(url: string): Promise<HealthLite> {
