@@ -26,6 +26,8 @@ export interface IngestOptions {
   serverEnv?: Record<string, string>;
   /** Single form only: every n-th entry has an invalid amount (see ProducerArgs.poisonEvery). */
   poisonEvery?: number;
+  /** Entries per second to pace the producer at (poison included); flat out when absent. */
+  ratePerS?: number;
 }
 
 /** The server's checkpoint figures from /healthz after the run. */
@@ -118,8 +120,8 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     const server = await startServer(redis.url, prefix, o.serverEnv);
     cleanups.unshift(() => server.stop());
     const args: ProducerArgs = {
-      redisUrl: redis.url, key: `${prefix}orders`, mode: 'flat', batch: o.batch, seconds: o.seconds,
-      maxOrders: o.maxOrders, rate: 0, seed: o.seed, idPrefix: `a${o.batch}-`, poisonEvery: o.poisonEvery,
+      redisUrl: redis.url, key: `${prefix}orders`, mode: o.ratePerS ? 'paced' : 'flat', batch: o.batch, seconds: o.seconds,
+      maxOrders: o.maxOrders, rate: o.ratePerS ?? 0, seed: o.seed, idPrefix: `a${o.batch}-`, poisonEvery: o.poisonEvery,
     };
     const producer = forkHelper('bench/producer.ts', [JSON.stringify(args)]);
     cleanups.unshift(async () => void producer.child.kill('SIGTERM'));

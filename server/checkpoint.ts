@@ -4,9 +4,11 @@
  * it is read and applied again, and nothing before it twice (state + source offset in one snapshot).
  *
  * Keys: `<prefix>ckpt` (JSON: epoch, cursors, aggregate state), `<prefix>ckpt:series` (hash of
- * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (the dedupe
- * window's 128-bit id hashes, appended per checkpoint). Every write in the MULTI is idempotent, so a
- * transaction replayed by the client after a reconnect does no harm.
+ * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
+ * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
+ * APPEND, which makes Redis reallocate and copy a string of tens of MB every second). Replaying the
+ * MULTI after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
+ * by the set it is loaded into.
  */
 import type { Redis } from 'ioredis';
 import type { AggregateCheckpoint, AggregateState, Aggregator, DedupeBlobs, DedupeStream } from './aggregate/aggregator';
@@ -130,7 +132,7 @@ export class Checkpointer {
       }
     }
     const blob = async (stream: DedupeStream, gen: number | null): Promise<Uint32Array | null> =>
-      gen === null ? null : toWords(await this.#redis.getBuffer(this.#keys.ids(stream, gen)));
+      gen === null ? null : toWords(Buffer.concat(await this.#redis.lrangeBuffer(this.#keys.ids(stream, gen), 0, -1)));
     const d = saved.aggregate.dedupe;
     const blobs: DedupeBlobs = {
       orders: { current: await blob('orders', d.orders.gen), previous: await blob('orders', d.orders.previousGen) },
@@ -179,8 +181,8 @@ export class Checkpointer {
       const j = cp.journals[stream];
       for (const seg of j.segments) {
         size += seg.words.byteLength;
-        if (j.replace) m.set(this.#keys.ids(stream, seg.gen), bytes(seg.words));
-        else if (seg.words.length > 0) m.append(this.#keys.ids(stream, seg.gen), bytes(seg.words));
+        if (j.replace) m.del(this.#keys.ids(stream, seg.gen));
+        if (seg.words.length > 0) m.rpush(this.#keys.ids(stream, seg.gen), bytes(seg.words));
       }
       for (const gen of j.dropped) m.del(this.#keys.ids(stream, gen));
     }

@@ -8,7 +8,7 @@
  * Past `maxIds` the window is cut short early, and that is counted so health can say so.
  *
  * For checkpoints, every hash added is also appended to a journal, tagged with its generation:
- * a checkpoint appends the journal to that generation's blob, so saving costs what was added since
+ * a checkpoint pushes the journal onto that generation's saved list, so saving costs what was added since
  * the last checkpoint, not the whole window.
  */
 import { hashId, IdHashSet, lanes } from './id-hash';

@@ -1,11 +1,13 @@
 /**
  * Writes rejected entries to the dead-letter stream with their reason and original fields.
- * Each flush is one MULTI that also records, per source stream, the last entry dead-lettered,
- * so re-reading history after a restart does not write the same rejection twice.
+ * A flush is one Lua script call per up to 1,000 letters (one command to encode and send, not one
+ * per letter: poison costs about what a valid entry costs) that also records, per source stream,
+ * the last entry dead-lettered, atomically, so re-reading history after a restart does not write
+ * the same rejection twice.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
-import { compareEntryIds, type StreamKeys } from '../redis';
+import type { StreamKeys } from '../redis';
 import type { Rejection } from './decode';
 
 export interface DeadLetter {
@@ -18,35 +20,75 @@ export interface DeadLetter {
 
 /** Entries kept in the dead-letter stream at most (approximate trim). @default 1,000,000 */
 export const DEAD_MAXLEN = 1_000_000;
+/** Original field/value items kept per letter (the source entry keeps them all). */
+const MAX_FIELD_ITEMS = 400;
+const LETTERS_PER_CALL = 1000;
+
+/** KEYS: dead stream, high-water hash. ARGV: maxlen, letter count, per letter (n, n items), pair count, pairs. */
+const SCRIPT = `
+local i = 3
+local letters = tonumber(ARGV[2])
+for _ = 1, letters do
+  local n = tonumber(ARGV[i])
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, i + 1, i + n))
+  i = i + n + 1
+end
+local pairs_n = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, pairs_n do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+return letters`;
+
+type EntryPos = [ms: number, seq: number];
+
+function parseId(id: string): EntryPos {
+  const dash = id.indexOf('-');
+  return dash < 0 ? [Number(id), 0] : [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
+}
+
+type DeadRedis = Redis & { warroomDeadLetters(dead: string, hw: string, ...args: (string | number)[]): Promise<number> };
 
 export class DeadLetterWriter {
-  readonly #redis: Redis;
+  readonly #redis: DeadRedis;
   readonly #keys: StreamKeys;
   readonly #log: Logger;
-  /** Per source stream, the last entry already written (loaded at start). */
-  readonly #highWater = new Map<string, string>();
+  /** Per source stream, the last entry written by an earlier run, until an entry past it is seen. */
+  readonly #highWater = new Map<string, EntryPos>();
   #pending: DeadLetter[] = [];
+  #inFlight = 0;
   #flushing: Promise<void> = Promise.resolve();
 
   constructor(redis: Redis, keys: StreamKeys, log: Logger) {
-    this.#redis = redis;
+    redis.defineCommand('warroomDeadLetters', { numberOfKeys: 2, lua: SCRIPT });
+    this.#redis = redis as DeadRedis;
     this.#keys = keys;
     this.#log = log;
   }
 
   async loadHighWater(): Promise<void> {
     const hw = await this.#redis.hgetall(this.#keys.deadHighWater);
-    for (const [k, v] of Object.entries(hw)) this.#highWater.set(k, v);
+    for (const [k, v] of Object.entries(hw)) this.#highWater.set(k, parseId(v));
   }
 
-  /** True when this entry was dead-lettered by an earlier run. */
+  /** True when this entry was dead-lettered by an earlier run (entries arrive in stream order). */
   alreadyWritten(stream: string, entryId: string): boolean {
     const hw = this.#highWater.get(stream);
-    return hw !== undefined && compareEntryIds(entryId, hw) <= 0;
+    if (hw === undefined) return false;
+    const [ms, seq] = parseId(entryId);
+    if (ms < hw[0] || (ms === hw[0] && seq <= hw[1])) return true;
+    this.#highWater.delete(stream); // past it: every later entry is new
+    return false;
   }
 
   add(d: DeadLetter): void {
     this.#pending.push(d);
+  }
+
+  /** Letters not yet written (queued or in flight): the reader waits when this grows. */
+  get backlog(): number {
+    return this.#pending.length + this.#inFlight;
   }
 
   /** Writes what is pending; failures are logged and the letters kept for the next flush. */
@@ -54,27 +96,39 @@ export class DeadLetterWriter {
     if (this.#pending.length === 0) return this.#flushing;
     const batch = this.#pending;
     this.#pending = [];
-    this.#flushing = this.#flushing.then(() => this.#write(batch));
+    this.#inFlight += batch.length;
+    this.#flushing = this.#flushing.then(() => this.#write(batch)).finally(() => {
+      this.#inFlight -= batch.length;
+    });
     return this.#flushing;
   }
 
   async #write(batch: DeadLetter[]): Promise<void> {
-    const m = this.#redis.multi();
-    const last = new Map<string, string>();
-    for (const d of batch) {
-      const r = d.rejection;
-      const head = ['stream', d.stream, 'entry', d.entryId, 'reason', `${r.code}: ${r.message}`, 'code', r.code];
-      if (r.index !== undefined) head.push('index', String(r.index));
-      m.xadd(this.#keys.dead, 'MAXLEN', '~', DEAD_MAXLEN, '*', ...head, ...d.fields);
-      last.set(d.stream, d.entryId);
-    }
-    for (const [s, id] of last) m.hset(this.#keys.deadHighWater, s, id);
-    try {
-      await m.exec();
-      for (const [s, id] of last) this.#highWater.set(s, id);
-    } catch (e) {
-      this.#log.warn(`dead-letter write failed, will retry: ${(e as Error).message}`);
-      this.#pending = batch.concat(this.#pending);
+    for (let from = 0; from < batch.length; from += LETTERS_PER_CALL) {
+      const part = batch.slice(from, from + LETTERS_PER_CALL);
+      const args: (string | number)[] = [DEAD_MAXLEN, part.length];
+      const last = new Map<string, string>();
+      for (const d of part) {
+        const r = d.rejection;
+        const items = ['stream', d.stream, 'entry', d.entryId, 'reason', `${r.code}: ${r.message}`, 'code', r.code];
+        if (r.index !== undefined) items.push('index', String(r.index));
+        const kept = d.fields.length > MAX_FIELD_ITEMS ? d.fields.slice(0, MAX_FIELD_ITEMS) : d.fields;
+        // An odd count (a dangling field name) would make XADD fail: pad it.
+        for (const f of kept) items.push(f);
+        if (kept.length % 2 === 1) items.push('');
+        if (kept.length < d.fields.length) items.push('omitted_fields', String((d.fields.length - kept.length) >> 1));
+        args.push(items.length, ...items);
+        last.set(d.stream, d.entryId);
+      }
+      args.push(last.size);
+      for (const [s, id] of last) args.push(s, id);
+      try {
+        await this.#redis.warroomDeadLetters(this.#keys.dead, this.#keys.deadHighWater, ...args);
+      } catch (e) {
+        this.#log.warn(`dead-letter write failed, will retry: ${(e as Error).message}`);
+        this.#pending = batch.slice(from).concat(this.#pending);
+        return;
+      }
     }
   }
 }

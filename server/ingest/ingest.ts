@@ -12,6 +12,9 @@ import { decodeLogistics, decodeOrdersEntry, decodeWeather, entryTimeMs, type De
 import { DeadLetterWriter } from './deadletter';
 import { StreamReader, type RawEntries } from './reader';
 
+/** Dead letters allowed to wait for Redis before reading pauses. */
+const MAX_DEAD_BACKLOG = 20_000;
+
 export interface IngestOptions {
   keys: StreamKeys;
   /** Where to start per stream key (a checkpoint's cursors); "0" (all retained history) for the rest. */
@@ -49,6 +52,8 @@ export class Ingest {
       {
         onEntries: (key, entries) => this.#onEntries(key, entries),
         onStatus: (ok) => this.#onStatus(ok),
+        // A flood of poison must not pile up letters in memory: reading waits for them to be written.
+        settle: () => (this.#dead.backlog > MAX_DEAD_BACKLOG ? this.#dead.flush() : undefined),
       },
       log,
     );

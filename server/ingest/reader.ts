@@ -24,6 +24,8 @@ export interface ReaderEvents {
   onEntries(key: string, entries: RawEntries): void;
   /** A read succeeded (`ok`) or failed. */
   onStatus(ok: boolean, error?: string): void;
+  /** Backpressure: a promise to wait for before the next reply is applied (e.g. a dead-letter backlog). */
+  settle?(): Promise<void> | undefined;
 }
 
 class WatchdogTimeout extends Error {}
@@ -73,6 +75,8 @@ export class StreamReader {
           ahead = this.#readOnce(this.#conn, this.#cursorsAfter(reply));
           ahead.catch(() => undefined); // its failure is handled where it is awaited
           this.#deliver(reply);
+          const wait = this.#events.settle?.();
+          if (wait) await wait;
         }
       } catch (e) {
         ahead = null;
