@@ -4,6 +4,7 @@
  * tests call it directly.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -131,6 +132,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   const ing = ingest;
   const historyTimer = setInterval(() => void watchHistory().catch(() => undefined), config.historyCheckMs);
 
+  // Event-loop delay: a stalled loop delays ingest and ticks alike, so health reports it.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+
   const http = createServer();
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     serveClient: false,
@@ -187,6 +192,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
           },
           alarms: alarms.list.map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs })),
           dedupe: aggregator.dedupeStatus(),
+          eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         };
       },
     }),
@@ -211,6 +217,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     checkpointer,
     state,
     async close() {
+      loopDelay.disable();
       clearInterval(historyTimer);
       publisher.stop();
       io.close();

@@ -35,13 +35,24 @@ export function hashId(s: string): void {
   lanes[3] = d;
 }
 
-/** A set of 128-bit hashes. */
+/** Slots moved from the old table to the new one per add while growing. */
+const MIGRATE_PER_ADD = 64;
+
+/**
+ * A set of 128-bit hashes. It grows without a pause: when half full it allocates a table twice as
+ * large and moves the old slots over a few at a time on each add (as Redis rehashes its dicts), so
+ * no single add stalls ingest for the whole rehash; lookups meanwhile check both tables.
+ */
 export class IdHashSet {
   #table: Uint32Array;
   #mask: number;
   #size = 0;
+  /** The table being emptied into `#table` while growing, and how far the move has got (slot index). */
+  #old: Uint32Array | null = null;
+  #oldMask = 0;
+  #moved = 0;
 
-  /** @param capacity initial slots (default 2^20: 16 MiB), rounded up to a power of two; the table doubles at half full */
+  /** @param capacity initial slots (default 2^20: 16 MiB), rounded up to a power of two */
   constructor(capacity = 1 << 20) {
     let cap = 1 << 4;
     while (cap < capacity) cap *= 2;
@@ -60,24 +71,19 @@ export class IdHashSet {
 
   /** True when the hash in {@link lanes} is present. */
   has(): boolean {
-    const t = this.#table;
-    const a = lanes[0]! === 0 && lanes[1]! === 0 && lanes[2]! === 0 && lanes[3]! === 0 ? 1 : lanes[0]!;
-    const b = lanes[1]!;
-    const c = lanes[2]!;
-    const d = lanes[3]!;
-    for (let i = a & this.#mask; ; i = (i + 1) & this.#mask) {
-      const o = i * 4;
-      const x = t[o]!;
-      if (x === a && t[o + 1] === b && t[o + 2] === c && t[o + 3] === d) return true;
-      if (x === 0 && t[o + 1] === 0 && t[o + 2] === 0 && t[o + 3] === 0) return false;
-    }
+    const a = keyA();
+    if (find(this.#table, this.#mask, a, lanes[1]!, lanes[2]!, lanes[3]!)) return true;
+    return this.#old !== null && find(this.#old, this.#oldMask, a, lanes[1]!, lanes[2]!, lanes[3]!);
   }
 
   /** Adds the hash in {@link lanes}; false when it was already present. */
   add(): boolean {
-    if ((this.#size + 1) * 2 > this.#mask + 1) this.#grow();
-    const a = lanes[0]! === 0 && lanes[1]! === 0 && lanes[2]! === 0 && lanes[3]! === 0 ? 1 : lanes[0]!;
-    if (!place(this.#table, this.#mask, a, lanes[1]!, lanes[2]!, lanes[3]!)) return false;
+    if (this.#old === null && (this.#size + 1) * 2 > this.#mask + 1) this.#startGrowing();
+    if (this.#old !== null) {
+      this.#migrate(MIGRATE_PER_ADD);
+      if (this.#old !== null && find(this.#old, this.#oldMask, keyA(), lanes[1]!, lanes[2]!, lanes[3]!)) return false;
+    }
+    if (!place(this.#table, this.#mask, keyA(), lanes[1]!, lanes[2]!, lanes[3]!)) return false;
     this.#size++;
     return true;
   }
@@ -97,6 +103,7 @@ export class IdHashSet {
 
   /** Every hash held, as 4-word groups (for a full re-save of a checkpoint). */
   words(): Uint32Array {
+    this.#migrate(Infinity);
     const out = new Uint32Array(this.#size * 4);
     const t = this.#table;
     let n = 0;
@@ -110,16 +117,42 @@ export class IdHashSet {
     return out;
   }
 
-  #grow(): void {
-    const old = this.#table;
-    const mask = (this.#mask + 1) * 2 - 1;
-    const t = new Uint32Array((mask + 1) * 4);
-    for (let o = 0; o < old.length; o += 4) {
+  #startGrowing(): void {
+    this.#old = this.#table;
+    this.#oldMask = this.#mask;
+    this.#moved = 0;
+    this.#mask = (this.#mask + 1) * 2 - 1;
+    this.#table = new Uint32Array((this.#mask + 1) * 4);
+  }
+
+  /** Moves up to `slots` old slots into the new table; drops the old table when done. */
+  #migrate(slots: number): void {
+    const old = this.#old;
+    if (old === null) return;
+    const end = Math.min(this.#oldMask + 1, this.#moved + slots);
+    for (let i = this.#moved; i < end; i++) {
+      const o = i * 4;
       if (old[o] === 0 && old[o + 1] === 0 && old[o + 2] === 0 && old[o + 3] === 0) continue;
-      place(t, mask, old[o]!, old[o + 1]!, old[o + 2]!, old[o + 3]!);
+      place(this.#table, this.#mask, old[o]!, old[o + 1]!, old[o + 2]!, old[o + 3]!);
+      // Emptying the slot would break probe chains of entries not yet moved; leaving it is harmless:
+      // lookups try the new table first and a hash found in both is the same hash.
     }
-    this.#table = t;
-    this.#mask = mask;
+    this.#moved = end;
+    if (end > this.#oldMask) this.#old = null;
+  }
+}
+
+/** The first lane as stored: an all-zero hash would read as an empty slot. */
+function keyA(): number {
+  return lanes[0]! === 0 && lanes[1]! === 0 && lanes[2]! === 0 && lanes[3]! === 0 ? 1 : lanes[0]!;
+}
+
+function find(t: Uint32Array, mask: number, a: number, b: number, c: number, d: number): boolean {
+  for (let i = a & mask; ; i = (i + 1) & mask) {
+    const o = i * 4;
+    const x = t[o]!;
+    if (x === a && t[o + 1] === b && t[o + 2] === c && t[o + 3] === d) return true;
+    if (x === 0 && t[o + 1] === 0 && t[o + 2] === 0 && t[o + 3] === 0) return false;
   }
 }
 

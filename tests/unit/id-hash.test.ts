@@ -57,3 +57,21 @@ describe('IdHashSet', () => {
     expect(s.has()).toBe(false);
   });
 });
+
+describe('IdHashSet while growing', () => {
+  it('answers like a Set at every step of an incremental move, with lookups in between', () => {
+    const s = new IdHashSet(16);
+    const ref = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const id = `k${i % 7919}-${Math.floor(i / 3)}`;
+      hashId(id);
+      expect(s.add()).toBe(!ref.has(id));
+      ref.add(id);
+      const probe = `k${(i * 31) % 7919}-${Math.floor((i * 31) / 3)}`;
+      hashId(probe);
+      expect(s.has()).toBe(ref.has(probe));
+    }
+    expect(s.size).toBe(ref.size);
+    expect(s.words().length).toBe(ref.size * 4);
+  });
+});
