@@ -53,6 +53,22 @@ async function whenReachable<T>(what: string, run: () => Promise<T>, log: Logger
   }
 }
 
+/** Resolves once `conn` is ready, or rejects after `ms` (the caller retries). */
+function whenReady(conn: Redis, ms: number): Promise<void> {
+  if (conn.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      conn.off('ready', done);
+      reject(new Error('not connected'));
+    }, ms);
+    conn.once('ready', done);
+  });
+}
+
 export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {
   const keys = streamKeys(config.keyPrefix);
   const redis = connectRedis(config.redisUrl, log, 'main');
@@ -75,10 +91,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   let loaded = null;
   try {
     loaded = await whenReachable('loading the checkpoint', async () => {
-      if (ckptRedis.status !== 'ready') await new Promise<void>((resolve, reject) => {
-        ckptRedis.once('ready', resolve);
-        setTimeout(() => reject(new Error('not connected')), 1000);
-      });
+      await whenReady(ckptRedis, 1000);
       return checkpointer.load();
     }, log);
   } catch (e) {

@@ -68,7 +68,14 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   for (const k of ['orders', 'rejected', 'duplicates', 'seriesStartMs', 'seriesLength'] as const) {
     if (typeof a[k] !== 'number' || !Number.isSafeInteger(a[k])) throw new CheckpointError(`checkpoint aggregate.${k} is not an integer`);
   }
-  if (!isRecord(a.dedupe) || !isRecord(a.dedupe.orders) || !isRecord(a.dedupe.logistics)) throw new CheckpointError('checkpoint dedupe state is missing');
+  if (!isRecord(a.dedupe)) throw new CheckpointError('checkpoint dedupe state is missing');
+  for (const stream of ['orders', 'logistics'] as const) {
+    const d = a.dedupe[stream];
+    const int = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (!isRecord(d) || !int(d.gen) || !(d.previousGen === null || int(d.previousGen)) || !(d.startedMs === null || typeof d.startedMs === 'number') || !int(d.earlyRotations)) {
+      throw new CheckpointError(`checkpoint dedupe state of ${stream} is malformed`);
+    }
+  }
   if (!isRecord(a.rolling) || !Array.isArray(a.alerts) || !Array.isArray(a.milestones) || !isRecord(a.parcels) || !isRecord(a.rejectedByReason)) {
     throw new CheckpointError('checkpoint aggregate is incomplete');
   }

@@ -26,7 +26,8 @@ export interface DedupeState {
   gen: number;
   /** Number of the previous generation, or null when it was dropped (idle gap). */
   previousGen: number | null;
-  startedMs: number;
+  /** Entry time the current generation started at; null before the first id (JSON has no -Infinity). */
+  startedMs: number | null;
   earlyRotations: number;
 }
 
@@ -118,7 +119,7 @@ export class DedupeWindow {
   }
 
   state(): DedupeState {
-    return { gen: this.#gen, previousGen: this.#previousGen, startedMs: this.#startedMs, earlyRotations: this.earlyRotations };
+    return { gen: this.#gen, previousGen: this.#previousGen, startedMs: Number.isFinite(this.#startedMs) ? this.#startedMs : null, earlyRotations: this.earlyRotations };
   }
 
   /**
@@ -158,7 +159,7 @@ export class DedupeWindow {
   restore(state: DedupeState, current: Uint32Array | null, previous: Uint32Array | null): void {
     this.#gen = state.gen;
     this.#previousGen = state.previousGen;
-    this.#startedMs = state.startedMs;
+    this.#startedMs = state.startedMs ?? -Infinity;
     this.earlyRotations = state.earlyRotations;
     const words = (w: Uint32Array | null): number => (w ? w.length / 4 : 0);
     this.#current = new IdHashSet(Math.max(1 << 16, 2 * words(current)));

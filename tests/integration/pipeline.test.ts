@@ -133,6 +133,20 @@ describe('Redis Streams → server → Socket.IO', () => {
     expect(await w.redis.xlen(`${k}dead`)).toBe(1);
   });
 
+  it('resumes from the checkpoint of a server that never saw an entry', async () => {
+    w = await startTestWarroom();
+    const k = w.prefix;
+    const epoch = w.app.state().epoch;
+    await w.app.close();
+    w.redis.disconnect();
+    w = await startTestWarroom({ WARROOM_KEY_PREFIX: k });
+    expect(w.app.state().epoch).toBe(epoch); // the checkpoint was usable: same epoch, not a recount
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.00');
+    await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.00');
+    await waitFor(() => (w!.app.aggregator.totals().duplicates === 1 ? true : undefined));
+    expect(w.app.state()).toMatchObject({ gmv: '1.00', orders: 1 });
+  });
+
   it('restarts from a checkpoint older than what it applied: re-reads the rest, exact, dead letters once', async () => {
     w = await startTestWarroom({ WARROOM_CHECKPOINT_MS: '600000' }); // no timed checkpoint during the test
     const k = w.prefix;
