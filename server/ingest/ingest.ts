@@ -37,6 +37,7 @@ export class Ingest {
   /** Entries read since start (for the ops strip and benchmarks). */
   entriesRead = 0;
   #everUp = false;
+  readonly #lagByStream = new Map<string, number>();
 
   constructor(agg: Aggregator, redis: Redis, connectBlocking: () => Redis, opts: IngestOptions, now: () => number, log: Logger) {
     this.#agg = agg;
@@ -120,7 +121,9 @@ export class Ingest {
     }
     const newest = entryTimeMs(entries[entries.length - 1]![0]);
     if (key === k.orders) this.#status.newestOrderEntryMs = newest;
-    this.#status.lagMs = entries.length >= this.#opts.count ? Math.max(0, this.#now() - newest) : 0;
+    // Behind the tail when the read came back full; the status shows the stream furthest behind.
+    this.#lagByStream.set(key, entries.length >= this.#opts.count ? Math.max(0, this.#now() - newest) : 0);
+    this.#status.lagMs = Math.max(...this.#lagByStream.values());
     void this.#dead.flush();
   }
 
