@@ -87,6 +87,9 @@ export class Ingest {
       this.#everUp = true;
       this.#status.redis = 'up';
       this.#status.staleSinceMs = null;
+      // A stream missing from a reply has nothing past its cursor: caught up until entries say otherwise.
+      this.#lagByStream.clear();
+      this.#status.lagMs = 0;
       if (recovered) this.#opts.onRecovered?.();
     } else {
       this.#status.redis = 'down';
