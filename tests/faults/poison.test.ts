@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startRedis, type RedisProcess } from '../../scripts/redis-process';
-import { spawnServer, type ServerProcess } from '../support/server-process';
-import { apiState, serverEnv } from '../support/fault-env';
+import { describe, expect, it } from 'vitest';
+import { apiState } from '../support/fault-env';
+import { useFaultRig } from '../support/fault-rig';
 import { waitFor } from '../support/warroom';
 
-let redis: RedisProcess;
-let server: ServerProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-  server = await spawnServer(serverEnv(redis.url, new Date(Date.now() - 60_000).toISOString()), await freePort());
-});
-afterAll(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+const rig = useFaultRig();
 
 /** FIELD-NOTES' poison list, each with the reason code it must be dead-lettered with. */
 const now = Date.now();
@@ -38,7 +28,7 @@ const ORDERS: [Record<string, string>, string][] = [
 describe('poison input', () => {
   it('applies none of the poison corpus, dead-letters each with its reason, counts them, and keeps the valid entries exact', async () => {
     const k = 'wr:';
-    const r = redis.url;
+    const r = rig.redis.url;
     const { Redis } = await import('ioredis');
     const c = new Redis(r);
     let validMinor = 0n;
@@ -63,7 +53,7 @@ describe('poison input', () => {
     const rejectedTotal = Object.values(expected).reduce((a, b) => a + b, 0);
 
     const s = await waitFor(async () => {
-      const st = await apiState(server.url);
+      const st = await apiState(rig.server.url);
       return st && st.orders === valid && st.rejected === rejectedTotal ? st : undefined;
     }, 15_000, 'every entry judged');
     expect(s.totals.gmvMinor).toBe(validMinor.toString());
@@ -79,7 +69,7 @@ describe('poison input', () => {
       expect(f[f.indexOf('reason') + 1]).toMatch(new RegExp(`^${code}: .+`));
     }
     expect(codes).toEqual(expected);
-    expect(server.proc.exitCode).toBeNull();
+    expect(rig.server.proc.exitCode).toBeNull();
     c.disconnect();
   }, 60_000);
 });

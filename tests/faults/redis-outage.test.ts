@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { freePort, startRedis, type RedisProcess } from '../../scripts/redis-process';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { Feed } from '../support/feed';
-import { apiState, health, serverEnv, sleep } from '../support/fault-env';
+import { apiState, drained, health, serverEnv, sleep } from '../support/fault-env';
 import { waitFor } from '../support/warroom';
 
 let redis: RedisProcess | undefined;
@@ -54,10 +54,7 @@ async function outage(o: Outage): Promise<void> {
   const l = feed.ledger;
   const retried = feed.retries;
   feed = undefined;
-  const final = await waitFor(async () => {
-    const s = await apiState(server!.url);
-    return s && s.orders >= l.orders && s.source.lagMs === 0 ? s : undefined;
-  }, 60_000, `all ${l.orders} orders applied`);
+  const final = await drained(server.url, l.orders, 60_000);
   await sleep(300);
   const settled = (await apiState(server.url))!;
   process.stdout.write(

@@ -1,37 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startRedis, type RedisProcess } from '../../scripts/redis-process';
-import { spawnServer, type ServerProcess } from '../support/server-process';
+import { describe, expect, it } from 'vitest';
 import { Feed } from '../support/feed';
-import { apiState, FAULT_VIEWER_TOKEN, serverEnv, sleep } from '../support/fault-env';
+import { drained, FAULT_VIEWER_TOKEN, sleep } from '../support/fault-env';
+import { useFaultRig } from '../support/fault-rig';
 import { waitFor } from '../support/warroom';
 import { LiveStore } from '../../client/live/store.svelte';
 import { ServerClock } from '../../client/live/server-clock.svelte';
 import { LiveConnection } from '../../client/live/connection';
 
-let redis: RedisProcess;
-let server: ServerProcess | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await server?.stop();
-  await redis?.stop();
-});
+const rig = useFaultRig();
 
 describe('viewers through a server crash', () => {
   it('200 real clients reconnect with jittered backoff after kill -9 and converge to the server state, never running backwards', async () => {
-    const port = await freePort();
-    const env = serverEnv(redis.url, new Date(Date.now() - 60_000).toISOString());
-    server = await spawnServer(env, port);
     const viewers = Array.from({ length: 200 }, () => {
       const store = new LiveStore();
       const clock = new ServerClock();
-      const conn = new LiveConnection(store, clock, { url: server!.url, token: FAULT_VIEWER_TOKEN });
+      const conn = new LiveConnection(store, clock, { url: rig.server.url, token: FAULT_VIEWER_TOKEN });
       return { store, clock, conn, maxOrders: 0, backwards: 0, liveAgainAt: 0 };
     });
     try {
       await waitFor(() => (viewers.every((v) => v.store.connection === 'live') ? true : undefined), 30_000, 'all viewers live');
-      const feed = new Feed({ redisUrl: redis.url, ratePerSec: 3000, seed: 5 });
+      const feed = new Feed({ redisUrl: rig.redis.url, ratePerSec: 3000, seed: 5 });
       feed.start();
       const sampler = setInterval(() => {
         for (const v of viewers) {
@@ -42,10 +30,10 @@ describe('viewers through a server crash', () => {
       }, 20);
       await sleep(2000);
 
-      await server.kill9();
+      await rig.crash();
       const killedAt = Date.now();
       await waitFor(() => (viewers.every((v) => v.store.connection !== 'live') ? true : undefined), 10_000, 'viewers to notice');
-      server = await spawnServer(env, port);
+      await rig.restart();
       const restartedAt = Date.now();
       const watch = setInterval(() => {
         for (const v of viewers) if (!v.liveAgainAt && v.store.connection === 'live') v.liveAgainAt = Date.now();
@@ -55,10 +43,7 @@ describe('viewers through a server crash', () => {
       await sleep(1000);
       await feed.stop();
       const l = feed.ledger;
-      const s = await waitFor(async () => {
-        const st = await apiState(server!.url);
-        return st && st.orders === l.orders ? st : undefined;
-      }, 30_000, 'server drained');
+      const s = await drained(rig.server.url, l.orders, 30_000);
       await waitFor(() => (viewers.every((v) => v.store.totals?.gmvMinor === s.totals.gmvMinor && v.store.totals.orders === s.orders) ? true : undefined), 10_000, 'viewers converged');
       clearInterval(sampler);
 

@@ -33,3 +33,14 @@ export async function health(url: string): Promise<{ status: number; body: Recor
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the server has applied at least `orders` and is caught up with the streams; returns its state. */
+export async function drained(url: string, orders: number, timeoutMs = 90_000): Promise<ApiState> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await apiState(url);
+    if (s && s.orders >= orders && s.source.lagMs === 0) return s;
+    if (Date.now() > until) throw new Error(`timed out waiting for the server to apply ${orders} orders (has ${s?.orders ?? 'no answer'})`);
+    await sleep(50);
+  }
+}
