@@ -16,9 +16,15 @@ export interface ChartFeed {
 /** Design pixels of the wall canvas (1080p) that the chart's fonts and spacing are given in. */
 const DESIGN_HEIGHT = 1080;
 
-export function uplotChart(feed: ChartFeed): Attachment<HTMLElement> {
+/**
+ * @param minIntervalMs redraws at most this often: the data is per second and ticks come at 10 Hz,
+ *   so redrawing a night of points on every tick would only burn the wall PC's CPU. @default 500
+ */
+export function uplotChart(feed: ChartFeed, minIntervalMs = 500): Attachment<HTMLElement> {
   return (node) => {
     let chart: uPlot | null = null;
+    let lastDrawMs = 0;
+    let pending: ReturnType<typeof setTimeout> | undefined;
     const make = (w: number, h: number): void => {
       // One design pixel in CSS px: the wall canvas's height over 1080 (1 elsewhere).
       const canvas = node.closest<HTMLElement>('[data-testid="canvas"]');
@@ -39,9 +45,16 @@ export function uplotChart(feed: ChartFeed): Attachment<HTMLElement> {
     ro.observe(node);
     $effect(() => {
       const d = feed.data();
-      chart?.setData(d);
+      if (pending !== undefined) return; // a redraw is already scheduled; it will read the newest data
+      const wait = Math.max(0, lastDrawMs + minIntervalMs - performance.now());
+      pending = setTimeout(() => {
+        pending = undefined;
+        lastDrawMs = performance.now();
+        chart?.setData(d);
+      }, wait);
     });
     return () => {
+      clearTimeout(pending);
       ro.disconnect();
       chart?.destroy();
       chart = null;
