@@ -11,7 +11,7 @@
  * by the set it is loaded into.
  */
 import type { Redis } from 'ioredis';
-import type { AggregateCheckpoint, AggregateState, Aggregator, DedupeBlobs, DedupeStream } from './aggregate/aggregator';
+import { DEDUPE_STREAMS, type AggregateState, type Aggregator, type DedupeBlobs, type DedupeStream } from './aggregate/aggregator';
 import type { SeriesChunk } from './aggregate/series';
 import type { Logger } from './log';
 
@@ -68,9 +68,12 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   for (const k of ['orders', 'rejected', 'duplicates', 'seriesStartMs', 'seriesLength'] as const) {
     if (typeof a[k] !== 'number' || !Number.isSafeInteger(a[k])) throw new CheckpointError(`checkpoint aggregate.${k} is not an integer`);
   }
+  if (a.payments !== undefined && !isRecord(a.payments)) throw new CheckpointError('checkpoint payments are malformed');
+  if (a.traffic !== undefined && a.traffic !== null && !(isRecord(a.traffic) && typeof a.traffic.visitors === 'number')) throw new CheckpointError('checkpoint traffic is malformed');
   if (!isRecord(a.dedupe)) throw new CheckpointError('checkpoint dedupe state is missing');
-  for (const stream of ['orders', 'logistics'] as const) {
+  for (const stream of DEDUPE_STREAMS) {
     const d = a.dedupe[stream];
+    if (d === undefined && stream === 'payments') continue; // checkpoints from before payments were read
     const int = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
     if (!isRecord(d) || !int(d.gen) || !(d.previousGen === null || int(d.previousGen)) || !(d.startedMs === null || typeof d.startedMs === 'number') || !int(d.earlyRotations)) {
       throw new CheckpointError(`checkpoint dedupe state of ${stream} is malformed`);
@@ -140,11 +143,11 @@ export class Checkpointer {
     }
     const blob = async (stream: DedupeStream, gen: number | null): Promise<Uint32Array | null> =>
       gen === null ? null : toWords(Buffer.concat(await this.#redis.lrangeBuffer(this.#keys.ids(stream, gen), 0, -1)));
-    const d = saved.aggregate.dedupe;
-    const blobs: DedupeBlobs = {
-      orders: { current: await blob('orders', d.orders.gen), previous: await blob('orders', d.orders.previousGen) },
-      logistics: { current: await blob('logistics', d.logistics.gen), previous: await blob('logistics', d.logistics.previousGen) },
-    };
+    const blobs: DedupeBlobs = {};
+    for (const s of DEDUPE_STREAMS) {
+      const d = saved.aggregate.dedupe[s];
+      if (d) blobs[s] = { current: await blob(s, d.gen), previous: await blob(s, d.previousGen) };
+    }
     return { saved, seriesChunks, blobs };
   }
 
@@ -184,7 +187,7 @@ export class Checkpointer {
       for (const f of fields) size += f.length;
       m.hset(this.#keys.series, ...fields);
     }
-    for (const stream of ['orders', 'logistics'] as const) {
+    for (const stream of DEDUPE_STREAMS) {
       const j = cp.journals[stream];
       for (const seg of j.segments) {
         size += seg.words.byteLength;

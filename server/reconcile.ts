@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { Aggregator } from './aggregate/aggregator';
-import { decodeLogistics, decodeOrdersEntry, decodeWeather, entryTimeMs, type DecodeOptions } from './ingest/decode';
+import { decodeLogistics, decodeOrdersEntry, decodePayment, decodeTraffic, decodeWeather, entryTimeMs, type DecodeOptions } from './ingest/decode';
 import type { StreamKeys } from './redis';
 import type { ApiState } from './app';
 
@@ -55,6 +55,17 @@ export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, 
     const r = decodeWeather(id, fields ?? [], decode);
     if (!r.ok) agg.reject(r.rejection.code);
   }
+  for await (const [id, fields] of entries(redis, keys.payments, live.cursors[keys.payments] ?? '0')) {
+    entriesRead++;
+    const r = decodePayment(id, fields ?? [], decode);
+    if (r.ok) agg.applyPayment(r.value, entryTimeMs(id));
+    else agg.reject(r.rejection.code);
+  }
+  for await (const [id, fields] of entries(redis, keys.traffic, live.cursors[keys.traffic] ?? '0')) {
+    entriesRead++;
+    const r = decodeTraffic(id, fields ?? [], decode);
+    if (!r.ok) agg.reject(r.rejection.code);
+  }
   const t = agg.totals();
   const differences: Difference[] = [];
   const cmp = (field: string, a: unknown, b: unknown): void => {
@@ -65,6 +76,11 @@ export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, 
   cmp('duplicates', live.totals.duplicates, t.duplicates);
   const parcels = agg.parcels();
   for (const [stage, n] of Object.entries(parcels)) cmp(`parcels.${stage}`, live.parcels[stage as keyof typeof parcels], n);
+  const payments = agg.payments();
+  for (const ch of new Set([...Object.keys(payments), ...Object.keys(live.payments)])) {
+    cmp(`payments.${ch}.ok`, live.payments[ch]?.ok ?? 0, payments[ch]?.ok ?? 0);
+    cmp(`payments.${ch}.failed`, live.payments[ch]?.failed ?? 0, payments[ch]?.failed ?? 0);
+  }
   cmp('rejected', live.totals.rejected, t.rejected);
   const liveRej = live.totals.rejectedByReason;
   for (const code of new Set([...Object.keys(liveRej), ...Object.keys(t.rejectedByReason)])) {

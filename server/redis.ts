@@ -6,6 +6,8 @@ export interface StreamKeys {
   orders: string;
   logistics: string;
   weather: string;
+  payments: string;
+  traffic: string;
   dead: string;
   /** Hash: per source stream, the last entry ID already written to the dead-letter stream. */
   deadHighWater: string;
@@ -16,6 +18,8 @@ export function streamKeys(prefix: string): StreamKeys {
     orders: `${prefix}orders`,
     logistics: `${prefix}logistics`,
     weather: `${prefix}weather`,
+    payments: `${prefix}payments`,
+    traffic: `${prefix}traffic`,
     dead: `${prefix}dead`,
     deadHighWater: `${prefix}dead:hw`,
   };

@@ -43,6 +43,24 @@ export interface WeatherAlert {
   untilMs?: number;
 }
 
+/** One payment attempt (`wr:payments`). */
+export interface PaymentEvent {
+  id: string;
+  channel: string;
+  ok: boolean;
+  tsMs: number;
+}
+
+/** Online visitors right now (`wr:traffic`, a gauge: the newest value wins). */
+export interface TrafficGauge {
+  visitors: number;
+  /** Event time of the value. */
+  tsMs: number;
+}
+
+/** Payment attempts per channel, exact counts. */
+export type PaymentsByChannel = Record<string, { ok: number; failed: number }>;
+
 /** The event being watched, as the client needs it. */
 export interface EventInfo {
   name: string;

@@ -5,7 +5,7 @@
  * carries `epoch` (changes when the server's state starts over) and `seq` (one more per tick).
  * A gap in `seq` or a new `epoch` makes the client ask for a fresh snapshot with `resync`.
  */
-import type { EventInfo, Milestone, ParcelsByStage, WeatherAlert } from './domain';
+import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from './domain';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -75,6 +75,8 @@ export interface Snapshot extends Stamped {
   totals: Totals;
   rates: Rates;
   parcels: ParcelsByStage;
+  payments: PaymentsByChannel;
+  traffic: TrafficGauge | null;
   alerts: WeatherAlert[];
   milestones: Milestone[];
   series: SeriesSlice;
@@ -88,6 +90,8 @@ export interface Tick extends Stamped {
   totals: Totals;
   rates: Rates;
   parcels: ParcelsByStage;
+  payments: PaymentsByChannel;
+  traffic: TrafficGauge | null;
   series: SeriesSlice;
   source: SourceStatus;
   alerts?: WeatherAlert[];

@@ -2,7 +2,7 @@
  * The one owner of live state on the client. The connection feeds it snapshots and ticks;
  * widgets only read it. Counters never visibly run backwards within an epoch.
  */
-import type { EventInfo, Milestone, ParcelsByStage, WeatherAlert } from '../../shared/domain';
+import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
 import type { Alarm, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
@@ -18,6 +18,8 @@ export class LiveStore {
   totals = $state.raw<Totals | null>(null);
   rates = $state.raw<Rates>({ last1s: 0, last10s: 0, last60s: 0 });
   parcels = $state.raw<ParcelsByStage>({ picked: 0, packed: 0, dispatched: 0, delivered: 0 });
+  payments = $state.raw<PaymentsByChannel>({});
+  traffic = $state.raw<TrafficGauge | null>(null);
   alerts = $state.raw<WeatherAlert[]>([]);
   milestones = $state.raw<Milestone[]>([]);
   alarms = $state.raw<Alarm[]>([]);
@@ -74,6 +76,8 @@ export class LiveStore {
     if (!backwards) this.totals = m.totals;
     this.rates = m.rates;
     this.parcels = m.parcels;
+    this.payments = m.payments;
+    this.traffic = m.traffic;
     this.source = m.source;
     this.lastServerMs = m.serverNowMs;
   }

@@ -3,7 +3,7 @@
  * time takes it), so it can be tested with an injected clock and checkpointed as plain data.
  */
 import { MoneySum } from '../../shared/money';
-import type { LogisticsEvent, Milestone, Order, ParcelsByStage, WeatherAlert } from '../../shared/domain';
+import type { LogisticsEvent, Milestone, Order, ParcelsByStage, PaymentEvent, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
 import type { Rates, Totals } from '../../shared/wire';
 import { RollingCounter } from './rolling';
 import { CHUNK_SECONDS, PerSecondSeries, type SeriesChunk } from './series';
@@ -23,10 +23,15 @@ export interface AggregateState {
   parcels: ParcelsByStage;
   alerts: WeatherAlert[];
   milestones: Milestone[];
-  dedupe: { orders: DedupeState; logistics: DedupeState };
+  /** Absent in checkpoints written before payments were read. */
+  payments?: PaymentsByChannel;
+  traffic?: TrafficGauge | null;
+  dedupe: { orders: DedupeState; logistics: DedupeState; payments?: DedupeState };
 }
 
-export type DedupeStream = 'orders' | 'logistics';
+/** Streams whose ids are deduplicated (and whose id hashes checkpoints keep). */
+export const DEDUPE_STREAMS = ['orders', 'logistics', 'payments'] as const;
+export type DedupeStream = (typeof DEDUPE_STREAMS)[number];
 
 /** One checkpoint's worth: the state, the series chunks that changed and the id hashes added. */
 export interface AggregateCheckpoint {
@@ -36,7 +41,10 @@ export interface AggregateCheckpoint {
 }
 
 /** Saved id hashes of a window's two generations, as a checkpoint loader found them. */
-export type DedupeBlobs = Record<DedupeStream, { current: Uint32Array | null; previous: Uint32Array | null }>;
+export type DedupeBlobs = Partial<Record<DedupeStream, { current: Uint32Array | null; previous: Uint32Array | null }>>;
+
+/** Payment channels tracked one by one at most; later ones are counted under "other" (bounded memory). */
+export const MAX_PAYMENT_CHANNELS = 32;
 
 export interface AggregatorOptions {
   /** Start of the per-second series (T0 − 5 min). */
@@ -60,8 +68,10 @@ export class Aggregator {
   #orders = 0;
   #rejected = 0;
   #duplicates = 0;
-  readonly #orderIds: DedupeWindow;
-  readonly #logisticsIds: DedupeWindow;
+  readonly #ids: Record<DedupeStream, DedupeWindow>;
+  readonly #payments: PaymentsByChannel = {};
+  #paymentChannels = 0;
+  #traffic: TrafficGauge | null = null;
   readonly #rejectedByReason: Record<string, number> = {};
   readonly #rolling = new RollingCounter(60);
   readonly series: PerSecondSeries;
@@ -79,8 +89,7 @@ export class Aggregator {
   constructor(opts: AggregatorOptions) {
     this.#opts = { ...opts, maxAlerts: opts.maxAlerts ?? 200, dedupeWindowMs: opts.dedupeWindowMs ?? 15 * 60_000, dedupeMaxIds: opts.dedupeMaxIds ?? 20_000_000 };
     const dedupe = { windowMs: this.#opts.dedupeWindowMs, maxIds: this.#opts.dedupeMaxIds };
-    this.#orderIds = new DedupeWindow(dedupe);
-    this.#logisticsIds = new DedupeWindow(dedupe);
+    this.#ids = { orders: new DedupeWindow(dedupe), logistics: new DedupeWindow(dedupe), payments: new DedupeWindow(dedupe) };
     this.series = new PerSecondSeries(opts.seriesStartMs);
     this.#milestones = opts.milestonesMinor.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null }));
     this.#armMilestone();
@@ -92,7 +101,7 @@ export class Aggregator {
    * @returns false for a duplicate (not counted)
    */
   applyOrder(o: Order, entryMs: number): boolean {
-    if (!this.#orderIds.admit(o.id, entryMs)) {
+    if (!this.#ids.orders.admit(o.id, entryMs)) {
       this.#duplicates++;
       return false;
     }
@@ -129,12 +138,44 @@ export class Aggregator {
 
   /** Counts a logistics event unless its id was already counted within the dedupe window. */
   applyLogistics(e: LogisticsEvent, entryMs: number): boolean {
-    if (!this.#logisticsIds.admit(e.id, entryMs)) {
+    if (!this.#ids.logistics.admit(e.id, entryMs)) {
       this.#duplicates++;
       return false;
     }
     this.#parcels[e.stage] += e.parcels;
     return true;
+  }
+
+  /** Counts a payment attempt unless its id was already counted within the dedupe window. */
+  applyPayment(p: PaymentEvent, entryMs: number): boolean {
+    if (!this.#ids.payments.admit(p.id, entryMs)) {
+      this.#duplicates++;
+      return false;
+    }
+    let c = this.#payments[p.channel];
+    if (c === undefined) {
+      const key = this.#paymentChannels < MAX_PAYMENT_CHANNELS ? p.channel : 'other';
+      c = this.#payments[key] ??= { ok: 0, failed: 0 };
+      if (key !== 'other') this.#paymentChannels++;
+    }
+    if (p.ok) c.ok++;
+    else c.failed++;
+    return true;
+  }
+
+  /** Online visitors: a gauge, the value with the newest event time wins. */
+  applyTraffic(t: TrafficGauge): void {
+    if (this.#traffic === null || t.tsMs >= this.#traffic.tsMs) this.#traffic = t;
+  }
+
+  payments(): PaymentsByChannel {
+    const out: PaymentsByChannel = {};
+    for (const [k, v] of Object.entries(this.#payments)) out[k] = { ...v };
+    return out;
+  }
+
+  traffic(): TrafficGauge | null {
+    return this.#traffic;
   }
 
   /** Weather alerts replace by id, so a retried XADD is harmless and needs no dedupe. */
@@ -164,25 +205,25 @@ export class Aggregator {
         parcels: this.parcels(),
         alerts: [...this.#alerts.values()],
         milestones: this.milestones(),
-        dedupe: { orders: this.#orderIds.state(), logistics: this.#logisticsIds.state() },
+        payments: this.payments(),
+        traffic: this.#traffic,
+        dedupe: { orders: this.#ids.orders.state(), logistics: this.#ids.logistics.state(), payments: this.#ids.payments.state() },
       },
       seriesChunks: this.series.takeDirtyChunks(),
-      journals: { orders: this.#orderIds.takeJournal(), logistics: this.#logisticsIds.takeJournal() },
+      journals: { orders: this.#ids.orders.takeJournal(), logistics: this.#ids.logistics.takeJournal(), payments: this.#ids.payments.takeJournal() },
     };
   }
 
   /** Puts back the changes of a checkpoint that was not saved, so the next one carries them. */
   checkpointFailed(cp: AggregateCheckpoint): void {
     this.series.markDirty(cp.seriesChunks.keys());
-    this.#orderIds.restoreJournal(cp.journals.orders);
-    this.#logisticsIds.restoreJournal(cp.journals.logistics);
+    for (const s of DEDUPE_STREAMS) this.#ids[s].restoreJournal(cp.journals[s]);
   }
 
   /** The checkpoint's side data was lost with Redis: the next checkpoint saves everything again. */
   needFullSave(): void {
     this.series.markDirty(Array.from({ length: Math.ceil(this.series.orders.length / CHUNK_SECONDS) }, (_, i) => i));
-    this.#orderIds.needFullSave();
-    this.#logisticsIds.needFullSave();
+    for (const s of DEDUPE_STREAMS) this.#ids[s].needFullSave();
   }
 
   /** Restores a fresh aggregator to a saved checkpoint. */
@@ -202,8 +243,15 @@ export class Aggregator {
     this.#nextMilestone = this.#milestones.findIndex((m) => m.reachedAtMs === null);
     if (this.#nextMilestone < 0) this.#nextMilestone = this.#milestones.length;
     this.#armMilestone();
-    this.#orderIds.restore(state.dedupe.orders, blobs.orders.current, blobs.orders.previous);
-    this.#logisticsIds.restore(state.dedupe.logistics, blobs.logistics.current, blobs.logistics.previous);
+    for (const s of DEDUPE_STREAMS) {
+      const d = state.dedupe[s];
+      if (d) this.#ids[s].restore(d, blobs[s]?.current ?? null, blobs[s]?.previous ?? null);
+    }
+    for (const [k, v] of Object.entries(state.payments ?? {})) {
+      this.#payments[k] = { ok: v.ok, failed: v.failed };
+      if (k !== 'other') this.#paymentChannels++;
+    }
+    this.#traffic = state.traffic ?? null;
     this.alertsVersion++;
     this.milestonesVersion++;
   }
@@ -224,7 +272,8 @@ export class Aggregator {
 
   /** Dedupe health: ids held, and rotations forced early by the memory bound (the window was shortened). */
   dedupeStatus(): { ids: number; earlyRotations: number } {
-    return { ids: this.#orderIds.size + this.#logisticsIds.size, earlyRotations: this.#orderIds.earlyRotations + this.#logisticsIds.earlyRotations };
+    const ws = Object.values(this.#ids);
+    return { ids: ws.reduce((n, w) => n + w.size, 0), earlyRotations: ws.reduce((n, w) => n + w.earlyRotations, 0) };
   }
 
   totals(): Totals {

@@ -5,7 +5,7 @@
 import { parseAmountMinor } from '../../shared/money';
 import {
   LOGISTICS_STAGES, SEVERITIES, WEATHER_KINDS,
-  type LogisticsEvent, type LogisticsStage, type Order, type Severity, type WeatherAlert, type WeatherKind,
+  type LogisticsEvent, type LogisticsStage, type Order, type PaymentEvent, type Severity, type TrafficGauge, type WeatherAlert, type WeatherKind,
 } from '../../shared/domain';
 
 export interface Rejection {
@@ -235,4 +235,28 @@ export function decodeWeather(entryId: string, fields: readonly string[], o: Dec
     alert.untilMs = Number(f.until);
   }
   return { ok: true, value: alert };
+}
+
+/** Decodes one `wr:payments` entry: `id`, `channel` (token), `ok` ∈ 1, 0, optional `ts`. */
+export function decodePayment(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<PaymentEvent> {
+  const f = fieldsToRecord(fields);
+  const badId = checkId(f.id);
+  if (badId) return { ok: false, rejection: badId };
+  if (f.channel === undefined) return reject('missing_channel', 'a payment needs a channel');
+  const badChannel = checkToken('channel', f.channel);
+  if (badChannel) return { ok: false, rejection: badChannel };
+  if (f.ok !== '1' && f.ok !== '0') return reject('bad_ok', 'ok must be 1 (succeeded) or 0 (failed)');
+  const tsMs = checkTs(f.ts, entryTimeMs(entryId), o);
+  if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
+  return { ok: true, value: { id: f.id!, channel: f.channel, ok: f.ok === '1', tsMs } };
+}
+
+/** Decodes one `wr:traffic` entry: `visitors` (whole number ≥ 0), optional `ts`. */
+export function decodeTraffic(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<TrafficGauge> {
+  const f = fieldsToRecord(fields);
+  if (f.visitors === undefined) return reject('missing_visitors', 'a traffic entry needs visitors');
+  if (!/^(0|[1-9]\d{0,11})$/.test(f.visitors)) return reject('bad_visitors', 'visitors must be a whole number of at least 0');
+  const tsMs = checkTs(f.ts, entryTimeMs(entryId), o);
+  if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
+  return { ok: true, value: { visitors: Number(f.visitors), tsMs } };
 }

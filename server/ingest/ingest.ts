@@ -8,7 +8,7 @@ import type { Aggregator } from '../aggregate/aggregator';
 import type { Logger } from '../log';
 import type { StreamKeys } from '../redis';
 import type { SourceStatus } from '../../shared/wire';
-import { decodeLogistics, decodeOrdersEntry, decodeWeather, entryTimeMs, type DecodeOptions, type Rejection } from './decode';
+import { decodeLogistics, decodeOrdersEntry, decodePayment, decodeTraffic, decodeWeather, entryTimeMs, type DecodeOptions, type Rejection } from './decode';
 import { DeadLetterWriter } from './deadletter';
 import { StreamReader, type RawEntries } from './reader';
 
@@ -45,8 +45,8 @@ export class Ingest {
     this.#now = now;
     this.#dead = new DeadLetterWriter(redis, opts.keys, log);
     this.#status.staleSinceMs = now();
-    const { orders, logistics, weather } = opts.keys;
-    const keys = [orders, logistics, weather];
+    const { orders, logistics, weather, payments, traffic } = opts.keys;
+    const keys = [orders, logistics, weather, payments, traffic];
     this.#reader = new StreamReader(
       connectBlocking,
       { keys, cursors: keys.map((k) => opts.cursors?.[k] ?? '0'), blockMs: opts.blockMs, count: opts.count, graceMs: opts.graceMs },
@@ -77,8 +77,8 @@ export class Ingest {
   /** The last entry ID applied, per stream key (what a checkpoint saves). */
   cursors(): Record<string, string> {
     const k = this.#opts.keys;
-    const [o, l, w] = this.#reader.cursors;
-    return { [k.orders]: o!, [k.logistics]: l!, [k.weather]: w! };
+    const [o, l, w, p, t] = this.#reader.cursors;
+    return { [k.orders]: o!, [k.logistics]: l!, [k.weather]: w!, [k.payments]: p!, [k.traffic]: t! };
   }
 
   #onStatus(ok: boolean): void {
@@ -119,6 +119,18 @@ export class Ingest {
       for (const [id, fields] of entries) {
         const r = decodeWeather(id, fields ?? [], o);
         if (r.ok) agg.applyWeather(r.value);
+        else this.#reject(key, id, fields ?? [], r.rejection);
+      }
+    } else if (key === k.payments) {
+      for (const [id, fields] of entries) {
+        const r = decodePayment(id, fields ?? [], o);
+        if (r.ok) agg.applyPayment(r.value, entryTimeMs(id));
+        else this.#reject(key, id, fields ?? [], r.rejection);
+      }
+    } else if (key === k.traffic) {
+      for (const [id, fields] of entries) {
+        const r = decodeTraffic(id, fields ?? [], o);
+        if (r.ok) agg.applyTraffic(r.value);
         else this.#reject(key, id, fields ?? [], r.rejection);
       }
     }

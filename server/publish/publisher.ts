@@ -73,6 +73,8 @@ export class Publisher {
       totals: agg.totals(),
       rates: agg.rates(now),
       parcels: agg.parcels(),
+      payments: agg.payments(),
+      traffic: agg.traffic(),
       alerts: agg.activeAlerts(now),
       milestones: agg.milestones(),
       series: agg.series.all(),
@@ -94,6 +96,8 @@ export class Publisher {
       totals: agg.totals(),
       rates: agg.rates(now),
       parcels: agg.parcels(),
+      payments: agg.payments(),
+      traffic: agg.traffic(),
       series: agg.series.takeChanges(),
       source: this.#source(),
     };

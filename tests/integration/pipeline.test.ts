@@ -85,6 +85,33 @@ describe('Redis Streams → server → Socket.IO', () => {
     expect(st.parcels.picked).toBe(3);
   });
 
+  it('reads payments and traffic (contract v1), dedupes payment retries, and keeps both across a restart', async () => {
+    w = await startTestWarroom();
+    const k = w.prefix;
+    await w.redis.xadd(`${k}payments`, '*', 'id', 'p1', 'channel', 'alipay', 'ok', '1');
+    await w.redis.xadd(`${k}payments`, '*', 'id', 'p1', 'channel', 'alipay', 'ok', '1');
+    await w.redis.xadd(`${k}payments`, '*', 'id', 'p2', 'channel', 'alipay', 'ok', '0');
+    await w.redis.xadd(`${k}payments`, '*', 'id', 'p3', 'channel', 'card', 'ok', 'maybe');
+    await w.redis.xadd(`${k}traffic`, '*', 'visitors', '10000000');
+    await w.redis.xadd(`${k}traffic`, '*', 'visitors', '-3');
+    const st = await waitFor(() => {
+      const s = w!.app.state();
+      return s.traffic !== null && s.totals.rejected === 2 ? s : undefined;
+    }, 5000, 'payments and traffic applied');
+    expect(st.payments).toEqual({ alipay: { ok: 1, failed: 1 } });
+    expect(st.traffic?.visitors).toBe(10_000_000);
+    expect(st.totals.rejectedByReason).toEqual({ bad_ok: 1, bad_visitors: 1 });
+    await w.app.close();
+    w.redis.disconnect();
+    w = await startTestWarroom({ WARROOM_KEY_PREFIX: k });
+    expect(w.app.state().payments).toEqual({ alipay: { ok: 1, failed: 1 } });
+    expect(w.app.state().traffic?.visitors).toBe(10_000_000);
+    await w.redis.xadd(`${k}payments`, '*', 'id', 'p2', 'channel', 'alipay', 'ok', '0'); // a retry after the restart
+    await w.redis.xadd(`${k}payments`, '*', 'id', 'p4', 'channel', 'card', 'ok', '1');
+    await waitFor(() => (w!.app.state().payments.card ? true : undefined), 5000, 'p4');
+    expect(w.app.state().payments).toEqual({ alipay: { ok: 1, failed: 1 }, card: { ok: 1, failed: 0 } });
+  });
+
   it('gives a late joiner a snapshot with totals, series, logistics and alerts', async () => {
     w = await startTestWarroom();
     const k = w.prefix;

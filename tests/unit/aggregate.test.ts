@@ -284,3 +284,44 @@ describe('Aggregator checkpoints', () => {
     expect(b.series.all()).toEqual(a.series.all());
   });
 });
+
+describe('Aggregator: payments and traffic', () => {
+  const make = () => new Aggregator({ seriesStartMs: T0, milestonesMinor: [], alertDefaultTtlMs: 1000 });
+  it('counts payment attempts per channel once per id, and bounds the number of channels', () => {
+    const a = make();
+    a.applyPayment({ id: 'p1', channel: 'alipay', ok: true, tsMs: T0 }, T0);
+    a.applyPayment({ id: 'p1', channel: 'alipay', ok: true, tsMs: T0 }, T0 + 1); // retried
+    a.applyPayment({ id: 'p2', channel: 'alipay', ok: false, tsMs: T0 }, T0 + 2);
+    a.applyPayment({ id: 'p3', channel: 'card', ok: true, tsMs: T0 }, T0 + 3);
+    expect(a.payments()).toEqual({ alipay: { ok: 1, failed: 1 }, card: { ok: 1, failed: 0 } });
+    expect(a.totals().duplicates).toBe(1);
+    for (let i = 0; i < 100; i++) a.applyPayment({ id: `c${i}`, channel: `ch${i}`, ok: true, tsMs: T0 }, T0 + 10);
+    const channels = Object.keys(a.payments());
+    expect(channels.length).toBeLessThanOrEqual(33);
+    expect(Object.values(a.payments()).reduce((n, c) => n + c.ok + c.failed, 0)).toBe(103);
+  });
+  it('keeps the newest traffic value by event time', () => {
+    const a = make();
+    a.applyTraffic({ visitors: 10, tsMs: T0 + 5 });
+    a.applyTraffic({ visitors: 7, tsMs: T0 + 1 }); // late and older: ignored
+    expect(a.traffic()).toEqual({ visitors: 10, tsMs: T0 + 5 });
+    a.applyTraffic({ visitors: 12, tsMs: T0 + 6 });
+    expect(a.traffic()?.visitors).toBe(12);
+  });
+  it('restores payments and traffic from a checkpoint, and accepts checkpoints written before them', () => {
+    const a = make();
+    a.applyPayment({ id: 'p1', channel: 'card', ok: true, tsMs: T0 }, T0);
+    a.applyTraffic({ visitors: 99, tsMs: T0 });
+    const cp = a.checkpoint();
+    const b = make();
+    b.restore(cp.state, cp.seriesChunks, { payments: { current: cp.journals.payments.segments[0]?.words ?? null, previous: null } });
+    expect(b.payments()).toEqual(a.payments());
+    expect(b.traffic()).toEqual(a.traffic());
+    expect(b.applyPayment({ id: 'p1', channel: 'card', ok: true, tsMs: T0 }, T0 + 1)).toBe(false);
+    const old = { ...cp.state, payments: undefined, traffic: undefined, dedupe: { orders: cp.state.dedupe.orders, logistics: cp.state.dedupe.logistics } };
+    const c = make();
+    c.restore(old, new Map(), {});
+    expect(c.payments()).toEqual({});
+    expect(c.traffic()).toBeNull();
+  });
+});

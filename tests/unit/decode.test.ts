@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeLogistics, decodeOrdersEntry, decodeWeather, defaultDecodeOptions as o, entryTimeMs } from '../../server/ingest/decode';
+import { decodeLogistics, decodeOrdersEntry, decodePayment, decodeTraffic, decodeWeather, defaultDecodeOptions as o, entryTimeMs } from '../../server/ingest/decode';
 
 const ID = '1731254400000-0';
 const T = 1731254400000;
@@ -101,5 +101,22 @@ describe('logistics and weather', () => {
     expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'fog', text: '字'.repeat(281) }), o)).toMatchObject({ ok: false, rejection: { code: 'text_too_long' } });
     expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'fog', text: '字'.repeat(280) }), o).ok).toBe(true);
     expect(decodeWeather(ID, flat({ id: 'w', severity: 'info', kind: 'fog' }), o)).toMatchObject({ ok: false, rejection: { code: 'missing_region' } });
+  });
+});
+
+describe('payments and traffic', () => {
+  it('decodes payments and rejects what breaks the contract', () => {
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'alipay', ok: '1' }), o)).toEqual({ ok: true, value: { id: 'p1', channel: 'alipay', ok: true, tsMs: T } });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'wechat', ok: '0', ts: String(T - 1) }), o)).toMatchObject({ ok: true, value: { ok: false, tsMs: T - 1 } });
+    expect(decodePayment(ID, flat({ id: 'p1', ok: '1' }), o)).toMatchObject({ ok: false, rejection: { code: 'missing_channel' } });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'a b', ok: '1' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_channel' } });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'card', ok: 'yes' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_ok' } });
+    expect(decodePayment(ID, flat({ channel: 'card', ok: '1' }), o)).toMatchObject({ ok: false, rejection: { code: 'missing_id' } });
+  });
+  it('decodes the traffic gauge', () => {
+    expect(decodeTraffic(ID, flat({ visitors: '10000000' }), o)).toEqual({ ok: true, value: { visitors: 10_000_000, tsMs: T } });
+    expect(decodeTraffic(ID, flat({ visitors: '0' }), o)).toMatchObject({ ok: true, value: { visitors: 0 } });
+    for (const bad of ['-1', '1.5', '', '1e6', '007']) expect(decodeTraffic(ID, flat({ visitors: bad }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_visitors' } });
+    expect(decodeTraffic(ID, flat({}), o)).toMatchObject({ ok: false, rejection: { code: 'missing_visitors' } });
   });
 });

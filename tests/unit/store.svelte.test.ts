@@ -7,12 +7,12 @@ const totals = (gmv: string, orders: number) => ({ gmvMinor: gmv, orders, reject
 const snap = (epoch: string, seq: number, gmv: string, orders: number): Snapshot => ({
   ...base, kind: 'snapshot', epoch, seq,
   event: { name: 'e', t0Ms: 0, timeZone: 'UTC', currency: 'CNY', minorDigits: 2, locale: 'en', targetMinor: '100' },
-  totals: totals(gmv, orders), rates: { last1s: 0, last10s: 0, last60s: 0 }, parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 },
+  totals: totals(gmv, orders), rates: { last1s: 0, last10s: 0, last60s: 0 }, parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null,
   alerts: [], milestones: [], series: { startMs: 0, from: 0, orders: [1, 2], gmvMinor: [10, 20] }, source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null }, alarms: [],
 });
 const tick = (epoch: string, seq: number, gmv: string, orders: number, from = 1, o: number[] = [5]): Tick => ({
   ...base, kind: 'tick', epoch, seq, totals: totals(gmv, orders), rates: { last1s: 1, last10s: 1, last60s: 1 },
-  parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, series: { startMs: 0, from, orders: o, gmvMinor: o.map((x) => x * 10) },
+  parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null, series: { startMs: 0, from, orders: o, gmvMinor: o.map((x) => x * 10) },
   source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null },
 });
 
