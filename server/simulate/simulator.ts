@@ -35,6 +35,17 @@ const REGION_WEIGHTS = [16, 14, 12, 9, 8, 7, 6, 5, 4, 4, 4, 3, 3, 2, 2, 1];
 const CHANNELS = ['app', 'web', 'mini', 'live'];
 const CATEGORIES = ['apparel', 'beauty', 'electronics', 'home', 'food', 'baby'];
 const WAREHOUSES = ['WH-HZ', 'WH-GZ', 'WH-SH', 'WH-BJ', 'WH-CD', 'WH-WH'];
+/** Payment channels with their share of attempts and failure rate. */
+const PAY_CHANNELS = [
+  { channel: 'alipay', share: 0.55, failure: 0.012 },
+  { channel: 'wechat', share: 0.35, failure: 0.018 },
+  { channel: 'card', share: 0.07, failure: 0.045 },
+  { channel: 'unionpay', share: 0.03, failure: 0.03 },
+] as const;
+/** Payment attempts written per order (a sample: enough for a success rate, cheap at any scale). */
+const PAYMENT_SAMPLE = 0.1;
+/** Online visitors per order/s (a rough conversion rate of 0.5% per second of browsing). */
+const VISITORS_PER_ORDER_RATE = 200;
 const ALERTS = [
   { region: 'CN-GD', kind: 'storm', severity: 'warning', text: 'Typhoon warning: coastal roads closed, dispatch from Guangzhou delayed' },
   { region: 'CN-ZJ', kind: 'rain', severity: 'advisory', text: 'Heavy rain in Hangzhou: expect slower pickup' },
@@ -177,6 +188,19 @@ export class Simulator {
       const extra = ts ? ['ts', ts] : [];
       p.xadd(`${k}logistics`, '*', 'id', `${this.#o.runId}-l${i}-${++this.#n}`, 'stage', lag.stage, 'parcels', String(whole), 'warehouse', wh, ...extra);
     });
+
+    // A sample of payment attempts, by channel, some failing.
+    const payments = Math.floor(count * PAYMENT_SAMPLE + this.#rand());
+    for (let i = 0; i < payments; i++) {
+      const r = this.#rand();
+      let acc = 0;
+      const ch = PAY_CHANNELS.find((c) => (acc += c.share) >= r) ?? PAY_CHANNELS[0];
+      const extra = ts ? ['ts', ts] : [];
+      p.xadd(`${k}payments`, '*', 'id', `${this.#o.runId}-p${++this.#n}`, 'channel', ch.channel, 'ok', this.#rand() < ch.failure ? '0' : '1', ...extra);
+    }
+    // Visitors online: a gauge that follows the order rate, with some noise.
+    const visitors = Math.round(orderRate(mid, this.#o.scale) * VISITORS_PER_ORDER_RATE * (0.9 + 0.2 * this.#rand()));
+    p.xadd(`${k}traffic`, '*', 'visitors', String(visitors), ...(ts ? ['ts', ts] : []));
 
     if (s1 >= this.#nextAlertSimS) {
       const a = ALERTS[this.#alertN % ALERTS.length]!;
