@@ -5,7 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { Aggregator } from './aggregate/aggregator';
-import { decodeLogistics, decodeOrdersEntry, decodePayment, decodeTraffic, decodeWeather, entryTimeMs, type DecodeOptions } from './ingest/decode';
+import type { DecodeOptions } from './ingest/decode';
+import { applyEntry, streamKinds, type Rejecter } from './ingest/apply';
 import type { StreamKeys } from './redis';
 import type { ApiState } from './app';
 
@@ -38,33 +39,12 @@ async function* entries(redis: Redis, key: string, until: string): AsyncGenerato
 export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, decode: DecodeOptions, dedupeWindowMs: number): Promise<ReconcileResult> {
   const agg = new Aggregator({ seriesStartMs: live.series.startMs, milestonesMinor: [], alertDefaultTtlMs: 1, dedupeWindowMs });
   let entriesRead = 0;
-  for await (const [id, fields] of entries(redis, keys.orders, live.cursors[keys.orders] ?? '0')) {
-    entriesRead++;
-    const r = decodeOrdersEntry(id, fields ?? [], decode);
-    for (const o of r.orders) agg.applyOrder(o, entryTimeMs(id));
-    for (const rej of r.rejections) agg.reject(rej.code);
-  }
-  for await (const [id, fields] of entries(redis, keys.logistics, live.cursors[keys.logistics] ?? '0')) {
-    entriesRead++;
-    const r = decodeLogistics(id, fields ?? [], decode);
-    if (r.ok) agg.applyLogistics(r.value, entryTimeMs(id));
-    else agg.reject(r.rejection.code);
-  }
-  for await (const [id, fields] of entries(redis, keys.weather, live.cursors[keys.weather] ?? '0')) {
-    entriesRead++;
-    const r = decodeWeather(id, fields ?? [], decode);
-    if (!r.ok) agg.reject(r.rejection.code);
-  }
-  for await (const [id, fields] of entries(redis, keys.payments, live.cursors[keys.payments] ?? '0')) {
-    entriesRead++;
-    const r = decodePayment(id, fields ?? [], decode);
-    if (r.ok) agg.applyPayment(r.value, entryTimeMs(id));
-    else agg.reject(r.rejection.code);
-  }
-  for await (const [id, fields] of entries(redis, keys.traffic, live.cursors[keys.traffic] ?? '0')) {
-    entriesRead++;
-    const r = decodeTraffic(id, fields ?? [], decode);
-    if (!r.ok) agg.reject(r.rejection.code);
+  const out: Rejecter = { reject: (_s, _id, _f, rej) => agg.reject(rej.code) };
+  for (const [key, kind] of streamKinds(keys)) {
+    for await (const [id, fields] of entries(redis, key, live.cursors[key] ?? '0')) {
+      entriesRead++;
+      applyEntry(agg, kind, key, id, fields ?? [], decode, out);
+    }
   }
   const t = agg.totals();
   const differences: Difference[] = [];

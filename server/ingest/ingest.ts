@@ -8,7 +8,8 @@ import type { Aggregator } from '../aggregate/aggregator';
 import type { Logger } from '../log';
 import type { StreamKeys } from '../redis';
 import type { SourceStatus } from '../../shared/wire';
-import { decodeLogistics, decodeOrdersEntry, decodePayment, decodeTraffic, decodeWeather, entryTimeMs, type DecodeOptions, type Rejection } from './decode';
+import { entryTimeMs, type DecodeOptions, type Rejection } from './decode';
+import { applyEntry, streamKinds, type Rejecter, type StreamKind } from './apply';
 import { DeadLetterWriter } from './deadletter';
 import { StreamReader, type RawEntries } from './reader';
 
@@ -27,7 +28,7 @@ export interface IngestOptions {
   graceMs?: number;
 }
 
-export class Ingest {
+export class Ingest implements Rejecter {
   readonly #agg: Aggregator;
   readonly #dead: DeadLetterWriter;
   readonly #reader: StreamReader;
@@ -38,12 +39,14 @@ export class Ingest {
   entriesRead = 0;
   #everUp = false;
   readonly #lagByStream = new Map<string, number>();
+  readonly #kinds: Map<string, StreamKind>;
 
   constructor(agg: Aggregator, redis: Redis, connectBlocking: () => Redis, opts: IngestOptions, now: () => number, log: Logger) {
     this.#agg = agg;
     this.#opts = opts;
     this.#now = now;
     this.#dead = new DeadLetterWriter(redis, opts.keys, log);
+    this.#kinds = streamKinds(opts.keys);
     this.#status.staleSinceMs = now();
     const { orders, logistics, weather, payments, traffic } = opts.keys;
     const keys = [orders, logistics, weather, payments, traffic];
@@ -99,41 +102,10 @@ export class Ingest {
 
   #onEntries(key: string, entries: RawEntries): void {
     this.entriesRead += entries.length;
+    const kind = this.#kinds.get(key);
+    if (kind === undefined) return;
     const k = this.#opts.keys;
-    const o = this.#opts.decode;
-    const agg = this.#agg;
-    if (key === k.orders) {
-      for (const [id, fields] of entries) {
-        const r = decodeOrdersEntry(id, fields ?? [], o);
-        const entryMs = r.orders.length > 0 ? entryTimeMs(id) : 0;
-        for (const order of r.orders) agg.applyOrder(order, entryMs);
-        for (const rej of r.rejections) this.#reject(key, id, fields ?? [], rej);
-      }
-    } else if (key === k.logistics) {
-      for (const [id, fields] of entries) {
-        const r = decodeLogistics(id, fields ?? [], o);
-        if (r.ok) agg.applyLogistics(r.value, entryTimeMs(id));
-        else this.#reject(key, id, fields ?? [], r.rejection);
-      }
-    } else if (key === k.weather) {
-      for (const [id, fields] of entries) {
-        const r = decodeWeather(id, fields ?? [], o);
-        if (r.ok) agg.applyWeather(r.value);
-        else this.#reject(key, id, fields ?? [], r.rejection);
-      }
-    } else if (key === k.payments) {
-      for (const [id, fields] of entries) {
-        const r = decodePayment(id, fields ?? [], o);
-        if (r.ok) agg.applyPayment(r.value, entryTimeMs(id));
-        else this.#reject(key, id, fields ?? [], r.rejection);
-      }
-    } else if (key === k.traffic) {
-      for (const [id, fields] of entries) {
-        const r = decodeTraffic(id, fields ?? [], o);
-        if (r.ok) agg.applyTraffic(r.value);
-        else this.#reject(key, id, fields ?? [], r.rejection);
-      }
-    }
+    for (const [id, fields] of entries) applyEntry(this.#agg, kind, key, id, fields ?? [], this.#opts.decode, this);
     const newest = entryTimeMs(entries[entries.length - 1]![0]);
     if (key === k.orders) this.#status.newestOrderEntryMs = newest;
     // Behind the tail when the read came back full; the status shows the stream furthest behind.
@@ -142,7 +114,8 @@ export class Ingest {
     void this.#dead.flush();
   }
 
-  #reject(stream: string, entryId: string, fields: string[], rej: Rejection): void {
+  /** Counts a rejection and queues its dead letter (see {@link Rejecter}). */
+  reject(stream: string, entryId: string, fields: string[], rej: Rejection): void {
     this.#agg.reject(rej.code);
     if (this.#dead.alreadyWritten(stream, entryId)) return;
     // A batch item's letter carries just that item: the whole batch would repeat per bad item.
