@@ -4,18 +4,9 @@
  * (Chrome DevTools Protocol Performance.getMetrics) and prints their slopes after a warm-up:
  * a wall that must survive a night needs them flat. Prints figures; never fails on a number.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import { startWarroom } from '../server/app';
-import { loadConfig } from '../server/config';
-import { parseEventDefinition } from '../server/event';
-import { silentLogger } from '../server/log';
-import { Simulator } from '../server/simulate/simulator';
 import { launchChromium } from '../tests/support/browser';
-import { ensureSystemDeps, REDIS, CHROMIUM } from './system-deps';
-import { startRedis } from './redis-process';
+import { startLocalNight } from './local-night';
 
 const { values } = parseArgs({
   options: {
@@ -28,16 +19,9 @@ const { values } = parseArgs({
 const minutes = Number(values.minutes);
 const sampleMs = Number(values['sample-seconds']) * 1000;
 
-ensureSystemDeps([REDIS, CHROMIUM], 'soak');
-execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { stdio: 'inherit' });
-const redisProc = await startRedis();
-const token = 'soak-viewer-token-0123456789';
 const t0Ms = Math.ceil((Date.now() + 5000) / 1000) * 1000;
-const config = loadConfig({ PORT: '0', REDIS_URL: redisProc.url, WARROOM_VIEWER_TOKEN: token, WARROOM_ADMIN_TOKEN: 'soak-admin-token-0123456789' }, () => 'unused-generated-token-000');
-const event = parseEventDefinition(JSON.parse(readFileSync('events/demo.json', 'utf8')), 'events/demo.json', Date.now(), new Date(t0Ms).toISOString());
-const app = await startWarroom(config, event, silentLogger);
-const redis = new Redis(redisProc.url);
-const sim = new Simulator(redis, { t0Ms, speed: Number(values.speed), scale: Number(values.scale), seed: 11, keyPrefix: 'wr:', batchAbovePerSec: 2000, batchSize: 500, stepMs: 100, runId: 'soak' });
+const night = await startLocalNight('soak', { t0Ms, speed: Number(values.speed), scale: Number(values.scale), runId: 'soak' });
+const { app, sim, token } = night;
 sim.start();
 const browser = await launchChromium();
 type Sample = { atS: number; heapMiB: number; nodes: number; listeners: number };
@@ -60,10 +44,7 @@ try {
   }
 } finally {
   await browser.close();
-  sim.stop();
-  redis.disconnect();
-  await app.close();
-  await redisProc.stop();
+  await night.stop();
 }
 
 /** Least-squares slope per minute over the samples after the first third (warm-up). */

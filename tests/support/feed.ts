@@ -4,6 +4,7 @@
  * The ledger counts distinct ids, so "exact" means integer equality with it.
  */
 import { Redis } from 'ioredis';
+import { rng } from '../../server/simulate/profile';
 
 export interface FeedLedger {
   orders: number;
@@ -30,7 +31,7 @@ export class Feed {
   readonly #redis: Redis;
   readonly #o: Required<FeedOptions>;
   #n = 0;
-  #rand: () => number;
+  readonly #rand: () => number;
   #running = false;
   #done: Promise<void> | null = null;
   /** Write attempts that failed and were retried. */
@@ -41,13 +42,7 @@ export class Feed {
     // No offline queue and no automatic resend: this producer retries itself, like a real one.
     this.#redis = new Redis(o.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, retryStrategy: () => 100 });
     this.#redis.on('error', () => undefined);
-    let a = this.#o.seed >>> 0;
-    this.#rand = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    this.#rand = rng(this.#o.seed);
   }
 
   start(): void {
