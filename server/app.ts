@@ -22,7 +22,7 @@ import { eventInfo, type EventDefinition } from './event';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
 import { formatMinor } from '../shared/money';
-import type { Alarm, ClientToServerEvents, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
+import type { Alarm, ClientToServerEvents, Detail, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
 
 export interface Warroom {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -38,7 +38,14 @@ export interface Warroom {
 }
 
 /** `GET /api/state`: the snapshot plus the headline figures in plain form and the stream cursors. */
-export type ApiState = Snapshot & { gmv: string; orders: number; rejected: number; cursors: Record<string, string> };
+export type ApiState = Snapshot & {
+  gmv: string;
+  orders: number;
+  rejected: number;
+  cursors: Record<string, string>;
+  /** Every tracked row of every breakdown (the snapshot's `detail` has the top rows only). */
+  breakdowns: Detail;
+};
 
 /** Waits for Redis to answer a command, retrying with a log line: nothing can be counted without it. */
 async function whenReachable<T>(what: string, run: () => Promise<T>, log: Logger): Promise<T> {
@@ -80,6 +87,8 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     milestonesMinor: event.milestonesMinor,
     alertDefaultTtlMs: config.alertDefaultTtlMs,
     dedupeWindowMs: config.dedupeWindowMs,
+    flashSkus: event.flashSkus,
+    lastYearMinor: event.lastYearMinor,
   });
   let epoch: string = randomUUID();
   let cursors: Record<string, string> = {};
@@ -175,7 +184,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   );
   const state = (): ApiState => {
     const s = publisher.snapshot();
-    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ing.cursors() };
+    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ing.cursors(), breakdowns: aggregator.detail(Infinity) };
   };
   http.on(
     'request',

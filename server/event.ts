@@ -1,6 +1,6 @@
 /** The event definition file: parsed and validated at start, with errors that name the field. */
 import { majorToMinorBig } from '../shared/money';
-import type { EventInfo } from '../shared/domain';
+import { MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
 
 /** The validated event, with money in BigInt minor units. */
 export interface EventDefinition {
@@ -11,9 +11,31 @@ export interface EventDefinition {
   minorDigits: number;
   locale: string;
   targetMinor: bigint;
-  /** Ascending, distinct. */
+  /** Ascending, distinct; includes last year's total when the file gives one. */
   milestonesMinor: bigint[];
+  map: MapKind;
+  flashSkus: FlashSku[];
+  lastYearMinor: bigint | null;
+  /** Last year's cumulative GMV by seconds after T0. */
+  lastYearCurve: [number, bigint][];
 }
+
+/**
+ * Milestones when the event file lists none, in major units: round figures the room cheers for.
+ * CNY uses the 千万/亿 steps of a Double 11 screen; other currencies a 1-2-5 ladder.
+ */
+export const DEFAULT_MILESTONES_MAJOR: Record<string, number[]> = {
+  CNY: [10_000_000, 100_000_000, 200_000_000, 500_000_000, 1_000_000_000, 2_000_000_000, 5_000_000_000, 10_000_000_000],
+  JPY: [100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000],
+  '*': [1_000_000, 10_000_000, 20_000_000, 50_000_000, 100_000_000, 200_000_000, 500_000_000, 1_000_000_000],
+};
+
+/** Default map by currency: China for CNY, the US states for USD, China otherwise. */
+function defaultMap(currency: string): MapKind {
+  return currency === 'USD' ? 'usa' : 'china';
+}
+
+const SKU = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export class EventFileError extends Error {}
 
@@ -89,14 +111,84 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   };
   const targetMinor = money('target', raw.target);
 
-  const ms = raw.milestones ?? [];
-  if (!Array.isArray(ms) || ms.length > 100) return fail('milestones', 'must be an array of at most 100 decimal strings');
-  const milestonesMinor = ms.map((m, i) => money(`milestones[${i}]`, m));
-  for (let i = 1; i < milestonesMinor.length; i++) {
-    if (milestonesMinor[i]! <= milestonesMinor[i - 1]!) fail(`milestones[${i}]`, 'must be greater than the one before');
+  const ms = raw.milestones;
+  if (ms !== undefined && (!Array.isArray(ms) || ms.length > 100)) return fail('milestones', 'must be an array of at most 100 decimal strings');
+  let milestonesMinor: bigint[];
+  if (ms === undefined) {
+    const ladder = DEFAULT_MILESTONES_MAJOR[code as string] ?? DEFAULT_MILESTONES_MAJOR['*']!;
+    milestonesMinor = ladder.map((m) => BigInt(m) * 10n ** BigInt(digits));
+  } else {
+    milestonesMinor = ms.map((m, i) => money(`milestones[${i}]`, m));
+    for (let i = 1; i < milestonesMinor.length; i++) {
+      if (milestonesMinor[i]! <= milestonesMinor[i - 1]!) fail(`milestones[${i}]`, 'must be greater than the one before');
+    }
   }
 
-  return { name: name as string, t0Ms, timeZone: timeZone as string, currency: code as string, minorDigits: digits, locale: locale as string, targetMinor, milestonesMinor };
+  const map = raw.map ?? defaultMap(code as string);
+  if (typeof map !== 'string' || !(MAP_KINDS as readonly string[]).includes(map)) fail('map', `must be one of ${MAP_KINDS.map((m) => `"${m}"`).join(', ')}`);
+
+  const fs = raw.flashSkus ?? [];
+  if (!Array.isArray(fs) || fs.length > 20) return fail('flashSkus', 'must be an array of at most 20 {"sku", "name", "stock"} objects');
+  const flashSkus: FlashSku[] = fs.map((f: unknown, i) => {
+    const at = `flashSkus[${i}]`;
+    if (!isRecord(f)) return fail(at, 'must be an object like {"sku": "phone-1", "name": "Phone 15 Pro", "stock": 5000}');
+    if (typeof f.sku !== 'string' || !SKU.test(f.sku)) fail(`${at}.sku`, 'must be a token of 1–64 characters [A-Za-z0-9_.:-], as orders carry it');
+    if (typeof f.name !== 'string' || f.name.trim() === '' || f.name.length > 60) fail(`${at}.name`, 'must be a non-empty string of at most 60 characters');
+    if (typeof f.stock !== 'number' || !Number.isSafeInteger(f.stock) || f.stock < 1) fail(`${at}.stock`, 'must be an integer ≥ 1');
+    return { sku: f.sku as string, name: f.name as string, stock: f.stock as number };
+  });
+  const skus = new Set<string>();
+  flashSkus.forEach((f, i) => {
+    if (skus.has(f.sku)) fail(`flashSkus[${i}].sku`, `repeats ${JSON.stringify(f.sku)}`);
+    skus.add(f.sku);
+  });
+
+  let lastYearMinor: bigint | null = null;
+  let lastYearCurve: [number, bigint][] = [];
+  if (raw.lastYear !== undefined) {
+    const ly = raw.lastYear;
+    if (!isRecord(ly)) return fail('lastYear', 'must be an object like {"total": "684000000.00", "curve": [[0, "0"], [71, "10000000.00"], ...]}');
+    lastYearMinor = money('lastYear.total', ly.total);
+    const curve = ly.curve ?? [];
+    if (!Array.isArray(curve) || curve.length > 20_000) return fail('lastYear.curve', 'must be an array of at most 20,000 [seconds after T0, cumulative GMV] pairs');
+    lastYearCurve = curve.map((p: unknown, i): [number, bigint] => {
+      const at = `lastYear.curve[${i}]`;
+      if (!Array.isArray(p) || p.length !== 2) return fail(at, 'must be a pair [seconds after T0, "cumulative GMV"]');
+      const sec = p[0];
+      if (typeof sec !== 'number' || !Number.isInteger(sec) || sec < 0 || sec > 7 * 86_400) fail(`${at}[0]`, 'must be whole seconds after T0, 0 to 604800');
+      return [sec as number, money(`${at}[1]`, p[1])];
+    });
+    for (let i = 1; i < lastYearCurve.length; i++) {
+      if (lastYearCurve[i]![0] <= lastYearCurve[i - 1]![0]) fail(`lastYear.curve[${i}][0]`, 'must be later than the point before');
+      if (lastYearCurve[i]![1] < lastYearCurve[i - 1]![1]) fail(`lastYear.curve[${i}][1]`, 'must not be below the point before (the curve is cumulative)');
+    }
+    const lastPoint = lastYearCurve[lastYearCurve.length - 1];
+    if (lastPoint && lastPoint[1] > lastYearMinor) fail('lastYear.curve', 'ends above lastYear.total');
+    // Passing last year's total is detected like any milestone: exact, with the crossing order's time.
+    if (lastYearMinor > 0n && !milestonesMinor.includes(lastYearMinor)) {
+      milestonesMinor = [...milestonesMinor, lastYearMinor].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+  }
+
+  return {
+    name: name as string,
+    t0Ms,
+    timeZone: timeZone as string,
+    currency: code as string,
+    minorDigits: digits,
+    locale: locale as string,
+    targetMinor,
+    milestonesMinor,
+    map: map as MapKind,
+    flashSkus,
+    lastYearMinor,
+    lastYearCurve,
+  };
+}
+
+function lastYearInfo(e: EventDefinition): LastYear | null {
+  if (e.lastYearMinor === null) return null;
+  return { totalMinor: e.lastYearMinor.toString(), curve: e.lastYearCurve.map(([s, v]) => [s, v.toString()]) };
 }
 
 export function eventInfo(e: EventDefinition): EventInfo {
@@ -108,5 +200,8 @@ export function eventInfo(e: EventDefinition): EventInfo {
     minorDigits: e.minorDigits,
     locale: e.locale,
     targetMinor: e.targetMinor.toString(),
+    map: e.map,
+    flashSkus: e.flashSkus.map((f) => ({ ...f })),
+    lastYear: lastYearInfo(e),
   };
 }

@@ -37,7 +37,7 @@ async function* entries(redis: Redis, key: string, until: string): AsyncGenerato
 }
 
 export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, decode: DecodeOptions, dedupeWindowMs: number): Promise<ReconcileResult> {
-  const agg = new Aggregator({ seriesStartMs: live.series.startMs, milestonesMinor: [], alertDefaultTtlMs: 1, dedupeWindowMs });
+  const agg = new Aggregator({ seriesStartMs: live.series.startMs, milestonesMinor: [], alertDefaultTtlMs: 1, dedupeWindowMs, flashSkus: live.event.flashSkus ?? [] });
   let entriesRead = 0;
   const out: Rejecter = { reject: (_s, _id, _f, rej) => agg.reject(rej.code) };
   for (const [key, kind] of streamKinds(keys)) {
@@ -60,6 +60,22 @@ export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, 
   for (const ch of new Set([...Object.keys(payments), ...Object.keys(live.payments)])) {
     cmp(`payments.${ch}.ok`, live.payments[ch]?.ok ?? 0, payments[ch]?.ok ?? 0);
     cmp(`payments.${ch}.failed`, live.payments[ch]?.failed ?? 0, payments[ch]?.failed ?? 0);
+  }
+  const d = agg.detail(Infinity);
+  const rows = (name: string, liveRows: { key: string }[], mine: { key: string }[], fields: string[]): void => {
+    const a = new Map(liveRows.map((r) => [r.key, r as unknown as Record<string, unknown>]));
+    const b = new Map(mine.map((r) => [r.key, r as unknown as Record<string, unknown>]));
+    for (const key of new Set([...a.keys(), ...b.keys()])) {
+      for (const f of fields) cmp(`${name}.${key}.${f}`, a.get(key)?.[f] ?? 0, b.get(key)?.[f] ?? 0);
+    }
+  };
+  if (live.breakdowns) {
+    rows('regions', live.breakdowns.regions, d.regions, ['gmvMinor', 'orders']);
+    rows('categories', live.breakdowns.categories, d.categories, ['gmvMinor', 'orders']);
+    rows('channels', live.breakdowns.channels, d.channels, ['gmvMinor', 'orders']);
+    rows('warehouses', live.breakdowns.warehouses, d.warehouses, ['picked', 'packed', 'dispatched', 'delivered']);
+    const flash = (r: { sku: string; sold: number; soldOutAtMs: number | null }[]) => r.map((f) => ({ key: f.sku, sold: f.sold, soldOutAtMs: f.soldOutAtMs }));
+    rows('flash', flash(live.breakdowns.flash), flash(d.flash), ['sold', 'soldOutAtMs']);
   }
   cmp('rejected', live.totals.rejected, t.rejected);
   const liveRej = live.totals.rejectedByReason;

@@ -73,11 +73,36 @@ export interface EventInfo {
   locale: string;
   /** GMV target in minor units (decimal integer string, may exceed 2^53). */
   targetMinor: string;
+  /** Map drawn on the wall; region codes are ISO 3166-2. */
+  map: MapKind;
+  /** Flash-sale SKUs with their stock, in the event file's order. */
+  flashSkus: FlashSku[];
+  /** Last year's night for comparison, aligned at T0; null when the event file has none. */
+  lastYear: LastYear | null;
+}
+
+export const MAP_KINDS = ['china', 'usa'] as const;
+export type MapKind = (typeof MAP_KINDS)[number];
+
+export interface FlashSku {
+  sku: string;
+  /** Display name (trusted config, still rendered as text). */
+  name: string;
+  stock: number;
+}
+
+export interface LastYear {
+  /** Last year's final GMV in minor units (decimal string). */
+  totalMinor: string;
+  /** Cumulative GMV by seconds after T0: [seconds, minor units as a decimal string], ascending. */
+  curve: [number, string][];
 }
 
 export interface Milestone {
   /** Threshold in minor units (decimal integer string). */
   thresholdMinor: string;
+  /** `lastYear`: the threshold is last year's total (crossing it is the night's headline). */
+  kind?: 'lastYear';
   /** Event time of the order that crossed it; null while not reached. */
   reachedAtMs: number | null;
 }

@@ -26,6 +26,50 @@ export interface Rates {
   last1s: number;
   last10s: number;
   last60s: number;
+  /** Parcels dispatched in the last 60 complete seconds, by event time. */
+  dispatched60s: number;
+}
+
+/** Key of the row that sums the entries without the field (no region, no channel, ...). */
+export const NONE_KEY = '(none)';
+/** Key of the row that sums every key past the tracked (or shown) ones. */
+export const OTHER_KEY = '(other)';
+
+/** Exact GMV and orders for one region / category / channel. */
+export interface BreakdownRow {
+  key: string;
+  gmvMinor: string;
+  orders: number;
+}
+
+/** Parcels of one warehouse by stage; its backlog is picked − dispatched. */
+export interface WarehouseRow {
+  key: string;
+  picked: number;
+  packed: number;
+  dispatched: number;
+  delivered: number;
+}
+
+/** One flash-sale SKU of the event file: units sold, and when the stock ran out. */
+export interface FlashRow {
+  sku: string;
+  sold: number;
+  /** Event time of the order that sold the last unit; null while in stock. */
+  soldOutAtMs: number | null;
+}
+
+/**
+ * Breakdowns for rankings, the map, warehouses and flash SKUs. Regions are all sent; categories,
+ * channels and warehouses are cut to the top rows plus one `(other)` row, so every list still
+ * sums to the totals.
+ */
+export interface Detail {
+  regions: BreakdownRow[];
+  categories: BreakdownRow[];
+  channels: BreakdownRow[];
+  warehouses: WarehouseRow[];
+  flash: FlashRow[];
 }
 
 /** Something the room must know that the numbers cannot show by themselves. */
@@ -48,6 +92,8 @@ export interface SourceStatus {
   lagMs: number | null;
   /** Entry time (Redis clock) of the newest order entry applied; null before the first. */
   newestOrderEntryMs: number | null;
+  /** Stream entries read per second (valid or not), over the last complete second. */
+  ingestPerSec: number;
 }
 
 /**
@@ -82,9 +128,13 @@ export interface Snapshot extends Stamped {
   series: SeriesSlice;
   source: SourceStatus;
   alarms: Alarm[];
+  detail: Detail;
 }
 
-/** A small delta; `alerts`, `milestones` and `alarms`, when present, replace the client's lists whole. */
+/**
+ * A small delta; `alerts`, `milestones`, `alarms` and `detail`, when present, replace the client's
+ * copies whole (`detail` comes at most once a second: it is the largest part).
+ */
 export interface Tick extends Stamped {
   kind: 'tick';
   totals: Totals;
@@ -97,6 +147,7 @@ export interface Tick extends Stamped {
   alerts?: WeatherAlert[];
   milestones?: Milestone[];
   alarms?: Alarm[];
+  detail?: Detail;
 }
 
 export interface ServerToClientEvents {

@@ -3,7 +3,7 @@
  * widgets only read it. Counters never visibly run backwards within an epoch.
  */
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
-import type { Alarm, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
+import type { Alarm, Detail, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
 
@@ -16,14 +16,15 @@ export const MAX_SERIES_POINTS = 48 * 3600;
 export class LiveStore {
   event = $state.raw<EventInfo | null>(null);
   totals = $state.raw<Totals | null>(null);
-  rates = $state.raw<Rates>({ last1s: 0, last10s: 0, last60s: 0 });
+  rates = $state.raw<Rates>({ last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 });
   parcels = $state.raw<ParcelsByStage>({ picked: 0, packed: 0, dispatched: 0, delivered: 0 });
   payments = $state.raw<PaymentsByChannel>({});
   traffic = $state.raw<TrafficGauge | null>(null);
   alerts = $state.raw<WeatherAlert[]>([]);
   milestones = $state.raw<Milestone[]>([]);
   alarms = $state.raw<Alarm[]>([]);
-  source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null });
+  source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null, ingestPerSec: 0 });
+  detail = $state.raw<Detail>({ regions: [], categories: [], channels: [], warehouses: [], flash: [] });
   connection = $state<ConnectionState>('connecting');
   /** Server time of the last message received, for "stale since". */
   lastServerMs = $state<number | null>(null);
@@ -55,6 +56,7 @@ export class LiveStore {
     this.alerts = s.alerts;
     this.milestones = s.milestones;
     this.alarms = s.alarms;
+    this.detail = s.detail;
     this.#applyCommon(s, sameEpoch);
   }
 
@@ -66,6 +68,7 @@ export class LiveStore {
     if (t.alerts) this.alerts = t.alerts;
     if (t.milestones) this.milestones = t.milestones;
     if (t.alarms) this.alarms = t.alarms;
+    if (t.detail) this.detail = t.detail;
     this.#applyCommon(t, true);
     return 'applied';
   }

@@ -4,7 +4,8 @@
  */
 import { MoneySum } from '../../shared/money';
 import type { LogisticsEvent, Milestone, Order, ParcelsByStage, PaymentEvent, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
-import type { Rates, Totals } from '../../shared/wire';
+import type { Detail, FlashRow, Rates, Totals, WarehouseRow } from '../../shared/wire';
+import { Breakdown, WarehouseTable, type BreakdownState } from './breakdown';
 import { RollingCounter } from './rolling';
 import { CHUNK_SECONDS, PerSecondSeries, type SeriesChunk } from './series';
 import { DedupeWindow, type DedupeJournal, type DedupeState } from './dedupe';
@@ -27,6 +28,10 @@ export interface AggregateState {
   payments?: PaymentsByChannel;
   traffic?: TrafficGauge | null;
   dedupe: { orders: DedupeState; logistics: DedupeState; payments?: DedupeState };
+  /** Absent in checkpoints written before breakdowns were kept. */
+  breakdowns?: { regions: BreakdownState; categories: BreakdownState; channels: BreakdownState; warehouses: WarehouseRow[] };
+  flash?: FlashRow[];
+  dispatchRolling?: { secs: number[]; counts: number[] };
 }
 
 /** Streams whose ids are deduplicated (and whose id hashes checkpoints keep). */
@@ -45,6 +50,12 @@ export type DedupeBlobs = Partial<Record<DedupeStream, { current: Uint32Array | 
 
 /** Payment channels tracked one by one at most; later ones are counted under "other" (bounded memory). */
 export const MAX_PAYMENT_CHANNELS = 32;
+/** Regions tracked one by one at most (ISO 3166-2: 34 in China, 51 in the US). */
+export const MAX_REGIONS = 64;
+/** Categories, sales channels and warehouses tracked one by one at most. */
+export const MAX_KEYS = 256;
+/** Rows of categories, channels and warehouses sent to screens (the rest as one `(other)` row). */
+export const DETAIL_ROWS = 12;
 
 export interface AggregatorOptions {
   /** Start of the per-second series (T0 − 5 min). */
@@ -59,6 +70,10 @@ export interface AggregatorOptions {
   dedupeWindowMs?: number;
   /** Ids the dedupe window of each stream holds at most. @default 20,000,000 */
   dedupeMaxIds?: number;
+  /** Flash-sale SKUs and their stock. @default none */
+  flashSkus?: readonly { sku: string; stock: number }[];
+  /** Which of `milestonesMinor` is last year's total, if any. */
+  lastYearMinor?: bigint | null;
 }
 
 const CLIP = 2 ** 52;
@@ -84,14 +99,29 @@ export class Aggregator {
   /** Bumped whenever the alert list or the milestone list changes, so publishers send them only then. */
   alertsVersion = 0;
   milestonesVersion = 0;
+  readonly #regions = new Breakdown(MAX_REGIONS);
+  readonly #categories = new Breakdown(MAX_KEYS);
+  readonly #channels = new Breakdown(MAX_KEYS);
+  readonly #warehouses = new WarehouseTable(MAX_KEYS);
+  readonly #dispatched = new RollingCounter(60);
+  /** Flash SKU → its row; sold counts by quantity. */
+  readonly #flash = new Map<string, FlashRow & { stock: number }>();
   readonly #opts: Required<AggregatorOptions>;
 
   constructor(opts: AggregatorOptions) {
-    this.#opts = { ...opts, maxAlerts: opts.maxAlerts ?? 200, dedupeWindowMs: opts.dedupeWindowMs ?? 15 * 60_000, dedupeMaxIds: opts.dedupeMaxIds ?? 20_000_000 };
+    this.#opts = {
+      ...opts,
+      maxAlerts: opts.maxAlerts ?? 200,
+      dedupeWindowMs: opts.dedupeWindowMs ?? 15 * 60_000,
+      dedupeMaxIds: opts.dedupeMaxIds ?? 20_000_000,
+      flashSkus: opts.flashSkus ?? [],
+      lastYearMinor: opts.lastYearMinor ?? null,
+    };
+    for (const f of this.#opts.flashSkus) this.#flash.set(f.sku, { sku: f.sku, sold: 0, soldOutAtMs: null, stock: f.stock });
     const dedupe = { windowMs: this.#opts.dedupeWindowMs, maxIds: this.#opts.dedupeMaxIds };
     this.#ids = { orders: new DedupeWindow(dedupe), logistics: new DedupeWindow(dedupe), payments: new DedupeWindow(dedupe) };
     this.series = new PerSecondSeries(opts.seriesStartMs);
-    this.#milestones = opts.milestonesMinor.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null }));
+    this.#milestones = opts.milestonesMinor.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null, ...(m === opts.lastYearMinor ? { kind: 'lastYear' as const } : {}) }));
     this.#armMilestone();
   }
 
@@ -109,9 +139,20 @@ export class Aggregator {
     this.#orders++;
     this.#rolling.add(o.tsMs, 1);
     this.series.add(o.tsMs, 1, o.amountMinor);
+    this.#regions.add(o.region, o.amountMinor);
+    this.#categories.add(o.category, o.amountMinor);
+    this.#channels.add(o.channel, o.amountMinor);
+    if (o.sku !== undefined && this.#flash.size > 0) this.#sellFlash(o);
     this.#toNextMilestone -= o.amountMinor;
     if (this.#toNextMilestone <= 0) this.#crossMilestones(o.tsMs);
     return true;
+  }
+
+  #sellFlash(o: Order): void {
+    const f = this.#flash.get(o.sku!);
+    if (f === undefined) return;
+    f.sold += o.qty;
+    if (f.soldOutAtMs === null && f.sold >= f.stock) f.soldOutAtMs = o.tsMs;
   }
 
   #armMilestone(): void {
@@ -143,6 +184,8 @@ export class Aggregator {
       return false;
     }
     this.#parcels[e.stage] += e.parcels;
+    this.#warehouses.add(e.warehouse, e.stage, e.parcels);
+    if (e.stage === 'dispatched') this.#dispatched.add(e.tsMs, e.parcels);
     return true;
   }
 
@@ -208,6 +251,14 @@ export class Aggregator {
         payments: this.payments(),
         traffic: this.#traffic,
         dedupe: { orders: this.#ids.orders.state(), logistics: this.#ids.logistics.state(), payments: this.#ids.payments.state() },
+        breakdowns: {
+          regions: this.#regions.state(),
+          categories: this.#categories.state(),
+          channels: this.#channels.state(),
+          warehouses: this.#warehouses.state(),
+        },
+        flash: this.#flashRows(),
+        dispatchRolling: this.#dispatched.state(),
       },
       seriesChunks: this.series.takeDirtyChunks(),
       journals: { orders: this.#ids.orders.takeJournal(), logistics: this.#ids.logistics.takeJournal(), payments: this.#ids.payments.takeJournal() },
@@ -252,6 +303,20 @@ export class Aggregator {
       if (k !== 'other') this.#paymentChannels++;
     }
     this.#traffic = state.traffic ?? null;
+    if (state.breakdowns) {
+      this.#regions.restore(state.breakdowns.regions);
+      this.#categories.restore(state.breakdowns.categories);
+      this.#channels.restore(state.breakdowns.channels);
+      this.#warehouses.restore(state.breakdowns.warehouses);
+    }
+    for (const f of state.flash ?? []) {
+      const mine = this.#flash.get(f.sku);
+      if (mine) {
+        mine.sold = f.sold;
+        mine.soldOutAtMs = f.soldOutAtMs;
+      }
+    }
+    if (state.dispatchRolling) this.#dispatched.restore(state.dispatchRolling);
     this.alertsVersion++;
     this.milestonesVersion++;
   }
@@ -291,6 +356,25 @@ export class Aggregator {
       last1s: this.#rolling.sum(nowMs, 1),
       last10s: this.#rolling.sum(nowMs, 10),
       last60s: this.#rolling.sum(nowMs, 60),
+      dispatched60s: this.#dispatched.sum(nowMs, 60),
+    };
+  }
+
+  #flashRows(): FlashRow[] {
+    return [...this.#flash.values()].map((f) => ({ sku: f.sku, sold: f.sold, soldOutAtMs: f.soldOutAtMs }));
+  }
+
+  /**
+   * Breakdowns for screens. `limit` cuts categories, channels and warehouses to their top rows plus
+   * one `(other)` row (regions are bounded already); without it every tracked row is listed.
+   */
+  detail(limit: number = DETAIL_ROWS): Detail {
+    return {
+      regions: this.#regions.rows(),
+      categories: this.#categories.rows(limit),
+      channels: this.#channels.rows(limit),
+      warehouses: this.#warehouses.rows(limit),
+      flash: this.#flashRows(),
     };
   }
 

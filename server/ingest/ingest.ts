@@ -12,6 +12,7 @@ import { entryTimeMs, type DecodeOptions, type Rejection } from './decode';
 import { applyEntry, streamKinds, type Rejecter, type StreamKind } from './apply';
 import { DeadLetterWriter } from './deadletter';
 import { StreamReader, type RawEntries } from './reader';
+import { RollingCounter } from '../aggregate/rolling';
 
 /** Dead letters allowed to wait for Redis before reading pauses. */
 const MAX_DEAD_BACKLOG = 20_000;
@@ -34,7 +35,9 @@ export class Ingest implements Rejecter {
   readonly #reader: StreamReader;
   readonly #opts: IngestOptions;
   readonly #now: () => number;
-  #status: SourceStatus = { redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null };
+  #status: SourceStatus = { redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null, ingestPerSec: 0 };
+  /** Entries read per second of server time, for the ingest rate on the ops strip. */
+  readonly #readRate = new RollingCounter(5, 5);
   /** Entries read since start (for the ops strip and benchmarks). */
   entriesRead = 0;
   #everUp = false;
@@ -74,7 +77,7 @@ export class Ingest implements Rejecter {
   }
 
   get status(): SourceStatus {
-    return { ...this.#status };
+    return { ...this.#status, ingestPerSec: this.#readRate.sum(this.#now(), 1) };
   }
 
   /** The last entry ID applied, per stream key (what a checkpoint saves). */
@@ -102,6 +105,7 @@ export class Ingest implements Rejecter {
 
   #onEntries(key: string, entries: RawEntries): void {
     this.entriesRead += entries.length;
+    this.#readRate.add(this.#now(), entries.length);
     const kind = this.#kinds.get(key);
     if (kind === undefined) return;
     const k = this.#opts.keys;

@@ -28,6 +28,7 @@ export class Publisher {
   #alertsSent = -1;
   #milestonesSent = -1;
   #alarmsSent = -1;
+  #detailSentMs = -Infinity;
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
 
@@ -80,6 +81,7 @@ export class Publisher {
       series: agg.series.all(),
       source: this.#source(),
       alarms: this.#opts.alarms().list,
+      detail: agg.detail(),
     };
   }
 
@@ -113,6 +115,11 @@ export class Publisher {
     if (agg.milestonesVersion !== this.#milestonesSent) {
       t.milestones = agg.milestones();
       this.#milestonesSent = agg.milestonesVersion;
+    }
+    // The breakdowns are the biggest part of the state and change with every order: once a second.
+    if (now - this.#detailSentMs >= 1000) {
+      t.detail = agg.detail();
+      this.#detailSentMs = now;
     }
     this.#io.volatile.emit('tick', t);
     this.lastTickMs = now;

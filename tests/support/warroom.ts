@@ -28,6 +28,10 @@ export function testEvent(patch: Partial<EventDefinition> = {}): EventDefinition
     locale: 'zh-CN',
     targetMinor: 100_000_000n,
     milestonesMinor: [100_000n, 10_000_000n],
+    map: 'china',
+    flashSkus: [],
+    lastYearMinor: null,
+    lastYearCurve: [],
     ...patch,
   };
 }

@@ -110,7 +110,7 @@ describe('Aggregator', () => {
     a.reject('bad_amount');
     a.reject('bad_id');
     expect(a.totals()).toEqual({ gmvMinor: '3888801', orders: 2, rejected: 3, rejectedByReason: { bad_amount: 2, bad_id: 1 }, duplicates: 0 });
-    expect(a.rates(T0 + 1000)).toEqual({ last1s: 2, last10s: 2, last60s: 2 });
+    expect(a.rates(T0 + 1000)).toEqual({ last1s: 2, last10s: 2, last60s: 2, dispatched60s: 0 });
   });
 
   it('counts a retried order or logistics id once', () => {

@@ -55,8 +55,31 @@ describe('event definition', () => {
     [{ target: '10.001' }, /target/],
     [{ milestones: ['100', '50'] }, /milestones\[1\]/],
     [{ locale: 'fr' }, /locale/],
+    [{ map: 'mars' }, /e\.json: map must be one of/],
+    [{ flashSkus: [{ sku: 'a b', name: 'x', stock: 1 }] }, /flashSkus\[0\]\.sku/],
+    [{ flashSkus: [{ sku: 'a', name: 'x', stock: 0 }] }, /flashSkus\[0\]\.stock/],
+    [{ flashSkus: [{ sku: 'a', name: 'x', stock: 1 }, { sku: 'a', name: 'y', stock: 2 }] }, /flashSkus\[1\]\.sku repeats/],
+    [{ lastYear: { total: '100.00', curve: [[0, '0'], [60, '50.00'], [30, '60.00']] } }, /lastYear\.curve\[2\]\[0\]/],
+    [{ lastYear: { total: '100.00', curve: [[0, '10'], [60, '5']] } }, /lastYear\.curve\[1\]\[1\]/],
+    [{ lastYear: { total: '100.00', curve: [[0, '0'], [60, '500']] } }, /ends above lastYear\.total/],
+    [{ lastYear: { curve: [] } }, /lastYear\.total/],
   ])('%o fails naming the field', (patch, re) => {
     expect(() => parseEventDefinition({ ...good, ...patch }, 'e.json', NOW)).toThrow(re);
+  });
+  it('defaults milestones by currency and the map by currency', () => {
+    const { milestones: _m, ...noMilestones } = good;
+    const cny = parseEventDefinition(noMilestones, 'e.json', NOW);
+    expect(cny.milestonesMinor.slice(0, 2)).toEqual([1_000_000_000n, 10_000_000_000n]); // ¥1千万, ¥1亿 in fen
+    expect(cny.map).toBe('china');
+    const usd = parseEventDefinition({ ...noMilestones, currency: { code: 'USD', minorDigits: 2 } }, 'e.json', NOW);
+    expect(usd.milestonesMinor[0]).toBe(100_000_000n); // $1M in cents
+    expect(usd.map).toBe('usa');
+  });
+  it('adds last year\'s total to the milestones, in order, and keeps its curve exact', () => {
+    const e = parseEventDefinition({ ...good, lastYear: { total: '50000000.00', curve: [[0, '0'], [71, '10000000.00']] } }, 'e.json', NOW);
+    expect(e.milestonesMinor).toEqual([1_000_000_000n, 5_000_000_000n, 10_000_000_000n]);
+    expect(e.lastYearMinor).toBe(5_000_000_000n);
+    expect(e.lastYearCurve).toEqual([[0, 0n], [71, 1_000_000_000n]]);
   });
   it('names WARROOM_T0 when the override is bad', () => {
     expect(() => parseEventDefinition(good, 'e.json', NOW, 'soon')).toThrow(/WARROOM_T0/);
