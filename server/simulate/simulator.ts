@@ -34,6 +34,17 @@ const REGIONS = ['CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SH', 'CN-BJ', 'CN-SD', 'CN-FJ', 
 const REGION_WEIGHTS = [16, 14, 12, 9, 8, 7, 6, 5, 4, 4, 4, 3, 3, 2, 2, 1];
 const CHANNELS = ['app', 'web', 'mini', 'live'];
 const CATEGORIES = ['apparel', 'beauty', 'electronics', 'home', 'food', 'baby'];
+/**
+ * Flash-sale SKUs the simulator sells (events/demo.json lists them with their stock): the share of
+ * all orders that buy each, so they sell out minutes into the night at scale 1.
+ */
+export const FLASH_SKUS = [
+  { sku: 'mi-14-pro', share: 0.012 },
+  { sku: 'airpods-4', share: 0.01 },
+  { sku: 'lipstick-999', share: 0.015 },
+  { sku: 'rice-cooker', share: 0.006 },
+  { sku: 'diapers-xl', share: 0.02 },
+] as const;
 const WAREHOUSES = ['WH-HZ', 'WH-GZ', 'WH-SH', 'WH-BJ', 'WH-CD', 'WH-WH'];
 /** Payment channels with their share of attempts and failure rate. */
 const PAY_CHANNELS = [
@@ -161,6 +172,14 @@ export class Simulator {
         channel: this.#pick(CHANNELS),
         category: this.#pick(CATEGORIES),
       };
+      const f = this.#rand();
+      let acc = 0;
+      for (const sku of FLASH_SKUS) {
+        if (f < (acc += sku.share)) {
+          o.sku = sku.sku;
+          break;
+        }
+      }
       if (ts) o.ts = ts;
       orders.push(o);
     }
