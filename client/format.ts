@@ -99,3 +99,40 @@ export function formatCountdown(msToT0: number): string {
 export function formatClock(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms);
 }
+
+/** Compact count, rounded down (never overstates): 123456 → "12.3万" / "123.4K". Below 10,000 in full. */
+export function formatCompactCount(n: number, locale: Locale): string {
+  const down = (v: number, unit: number): string => (Math.floor((v / unit) * 10) / 10).toFixed(1);
+  if (n < 10_000) return formatCount(n, locale);
+  if (locale === 'zh-CN') return n >= 1e8 ? `${down(n, 1e8)}亿` : `${down(n, 1e4)}万`;
+  return n >= 1e9 ? `${down(n, 1e9)}B` : n >= 1e6 ? `${down(n, 1e6)}M` : `${down(n, 1e3)}K`;
+}
+
+/** Compact money in the screen's language, rounded down. */
+export function formatCompactMoney(minor: bigint, minorDigits: number, locale: Locale): string {
+  return locale === 'zh-CN' ? formatCompactZh(minor, minorDigits) : formatCompactEn(minor, minorDigits);
+}
+
+/**
+ * Short compact money for tight columns, rounded down: "1.31亿", "8462万", "84.6M". Whole 万 below
+ * 1亿, two decimals above; en with three significant digits.
+ */
+export function formatShortMoney(minor: bigint, minorDigits: number, locale: Locale): string {
+  const major = minor / pow10(minorDigits);
+  if (locale === 'zh-CN') {
+    if (major >= 100_000_000n) return formatCompactZh(minor, minorDigits);
+    if (major >= 10_000n) return `${major / 10_000n}万`;
+    return String(major);
+  }
+  const units: [bigint, string][] = [[1_000_000_000n, 'B'], [1_000_000n, 'M'], [1_000n, 'K']];
+  for (const [u, sfx] of units) {
+    if (major >= u) {
+      const whole = major / u;
+      const decimals = whole >= 100n ? 0 : whole >= 10n ? 1 : 2;
+      const scale = 10n ** BigInt(decimals);
+      const v = (major * scale) / u;
+      return decimals === 0 ? `${v}${sfx}` : `${v / scale}.${(v % scale).toString().padStart(decimals, '0')}${sfx}`;
+    }
+  }
+  return String(major);
+}

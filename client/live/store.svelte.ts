@@ -36,6 +36,11 @@ export class LiveStore {
   readonly seriesX: number[] = [];
   readonly seriesOrders: number[] = [];
   readonly seriesGmv: number[] = [];
+  /** Cumulative GMV (minor units, a float for drawing only) at the end of each second of the series. */
+  readonly seriesCumGmv: number[] = [];
+  /** Busiest second so far: orders in it and its start (seconds since the epoch). */
+  peakOrders = $state(0);
+  peakAtSec = $state<number | null>(null);
   #seriesStartMs = 0;
 
   epoch: string | null = null;
@@ -51,7 +56,9 @@ export class LiveStore {
     this.event = s.event;
     this.tickIntervalMs = s.tickIntervalMs;
     this.#seriesStartMs = s.series.startMs;
-    this.seriesX.length = this.seriesOrders.length = this.seriesGmv.length = 0;
+    this.seriesX.length = this.seriesOrders.length = this.seriesGmv.length = this.seriesCumGmv.length = 0;
+    this.peakOrders = 0;
+    this.peakAtSec = null;
     this.#applySeries(s.series);
     this.alerts = s.alerts;
     this.milestones = s.milestones;
@@ -87,6 +94,8 @@ export class LiveStore {
 
   #applySeries(s: SeriesSlice): void {
     if (s.startMs !== this.#seriesStartMs) return;
+    let peak = this.peakOrders;
+    let peakAt = this.peakAtSec;
     for (let i = 0; i < s.orders.length; i++) {
       const idx = s.from + i;
       if (idx >= MAX_SERIES_POINTS) break;
@@ -94,10 +103,22 @@ export class LiveStore {
         this.seriesX.push((s.startMs + this.seriesX.length * 1000) / 1000);
         this.seriesOrders.push(0);
         this.seriesGmv.push(0);
+        this.seriesCumGmv.push(0);
       }
-      this.seriesOrders[idx] = s.orders[i]!;
+      const n = s.orders[i]!;
+      this.seriesOrders[idx] = n;
       this.seriesGmv[idx] = s.gmvMinor[i]!;
+      // A bucket's count only grows within an epoch, so the running maximum stays exact.
+      if (n > peak) {
+        peak = n;
+        peakAt = this.seriesX[idx]!;
+      }
     }
+    // Cumulative GMV from the first changed second on (ticks change only the last few).
+    const cum = this.seriesCumGmv;
+    for (let idx = Math.min(s.from, cum.length); idx < cum.length; idx++) cum[idx] = (idx > 0 ? cum[idx - 1]! : 0) + this.seriesGmv[idx]!;
+    if (peak !== this.peakOrders) this.peakOrders = peak;
+    if (peakAt !== this.peakAtSec) this.peakAtSec = peakAt;
     this.seriesVersion++;
   }
 }

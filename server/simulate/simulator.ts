@@ -32,8 +32,9 @@ export interface StepOptions {
 
 const REGIONS = ['CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SH', 'CN-BJ', 'CN-SD', 'CN-FJ', 'CN-SC', 'CN-HB', 'CN-HN', 'CN-HA', 'CN-HE', 'CN-AH', 'CN-CQ', 'CN-SN', 'CN-LN'];
 const REGION_WEIGHTS = [16, 14, 12, 9, 8, 7, 6, 5, 4, 4, 4, 3, 3, 2, 2, 1];
-const CHANNELS = ['app', 'web', 'mini', 'live'];
-const CATEGORIES = ['apparel', 'beauty', 'electronics', 'home', 'food', 'baby'];
+/** Sales channels and categories with their share of orders (cumulative draw). */
+const CHANNELS = [['app', 0.46], ['live', 0.24], ['mini', 0.18], ['web', 0.12]] as const;
+const CATEGORIES = [['electronics', 0.24], ['apparel', 0.22], ['beauty', 0.18], ['home', 0.15], ['food', 0.12], ['baby', 0.09]] as const;
 /**
  * Flash-sale SKUs the simulator sells (events/demo.json lists them with their stock): the share of
  * all orders that buy each, so they sell out minutes into the night at scale 1.
@@ -140,6 +141,12 @@ export class Simulator {
     return xs[Math.floor(this.#rand() * xs.length)]!;
   }
 
+  #weighted(xs: readonly (readonly [string, number])[]): string {
+    let r = this.#rand();
+    for (const [k, w] of xs) if ((r -= w) < 0) return k;
+    return xs[xs.length - 1]![0];
+  }
+
   #region(): string {
     const r = this.#rand();
     const i = this.#regionCdf.findIndex((c) => r <= c);
@@ -169,8 +176,8 @@ export class Simulator {
         id: `${this.#o.runId}-${++this.#n}`,
         amount: formatMinor(minor, 2),
         region: this.#region(),
-        channel: this.#pick(CHANNELS),
-        category: this.#pick(CATEGORIES),
+        channel: this.#weighted(CHANNELS),
+        category: this.#weighted(CATEGORIES),
       };
       const f = this.#rand();
       let acc = 0;

@@ -26,6 +26,9 @@ describe('LiveStore', () => {
     expect(s.gmvMinor).toBe(700n);
     expect(s.seriesOrders).toEqual([1, 5, 3]);
     expect(s.seriesX).toEqual([0, 1, 2]);
+    expect(s.seriesCumGmv).toEqual([10, 60, 90]);
+    expect(s.peakOrders).toBe(5);
+    expect(s.peakAtSec).toBe(1);
   });
   it('reports a gap (and changes nothing) on a missed tick or a new epoch', () => {
     const s = new LiveStore();
