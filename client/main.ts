@@ -6,6 +6,7 @@ import { LiveStore } from './live/store.svelte';
 import { ServerClock } from './live/server-clock.svelte';
 import { LiveConnection } from './live/connection';
 import type { Locale } from './format';
+import { restoreKioskState, SoundBoard, startKiosk } from './kiosk';
 
 const params = new URLSearchParams(location.search);
 const lang = params.get('lang');
@@ -17,4 +18,10 @@ clock.start();
 // The session cookie set when the page was opened with ?token= authenticates the socket.
 new LiveConnection(store, clock);
 
-mount(App, { target: document.getElementById('app')!, props: { live: { store, clock, langOverride } } });
+// Kiosk behaviour for an unattended wall: wake lock, idle cursor, burn-in shift, watchdog reload.
+// `?kiosk=0` turns it off (laptops); the state saved by a watchdog reload is read once, here.
+const restored = restoreKioskState();
+const board = new SoundBoard();
+startKiosk({ root: document.documentElement, store, board, restored });
+
+mount(App, { target: document.getElementById('app')!, props: { live: { store, clock, langOverride, board, restored } } });

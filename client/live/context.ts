@@ -4,12 +4,18 @@ import type { LiveStore } from './store.svelte';
 import type { ServerClock } from './server-clock.svelte';
 import type { Locale } from '../format';
 import { labels, type Labels } from '../i18n';
+import type { SoundBoard } from '../kiosk/sound.svelte';
+import type { KioskState } from '../kiosk/watchdog';
 
 export interface Live {
   store: LiveStore;
   clock: ServerClock;
   /** Language override from `?lang=`; the event's locale applies otherwise. */
   langOverride: Locale | null;
+  /** Milestone and severe-alert sounds (off until someone turns them on). */
+  board: SoundBoard;
+  /** What the page showed before a watchdog reload, if it was one. */
+  restored: KioskState | null;
 }
 
 const KEY = Symbol('live');
