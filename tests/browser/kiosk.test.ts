@@ -202,9 +202,20 @@ describe('kiosk modules in Chromium', () => {
       const el = document.getElementById('wall')!;
       el.style.setProperty('--u', '2px');
       el.style.transform = 'translate(calc(var(--burn-x, 0) * var(--u)), calc(var(--burn-y, 0) * var(--u)))';
-      w.stop = w.kiosk.shiftAgainstBurnIn(el, { periodMs: 100, maxPx: 4 });
+      w.stop = w.kiosk.shiftAgainstBurnIn(el, { periodMs: 300, maxPx: 4 });
     });
-    await expect.poll(async () => (await read()).t, { timeout: 2_000 }).toBe('matrix(1, 0, 0, 1, 4, 2)'); // step 1: (2, 1) × 2px
+    // Each read takes the properties and the transform at one instant (the step may move on between reads).
+    const seen = new Set<string>();
+    await expect
+      .poll(async () => {
+        const r = await read();
+        expect(r.t).toBe(`matrix(1, 0, 0, 1, ${Number(r.x) * 2}, ${Number(r.y) * 2})`); // offsets × --u (2px)
+        expect(Math.abs(Number(r.x))).toBeLessThanOrEqual(4);
+        expect(Math.abs(Number(r.y))).toBeLessThanOrEqual(4);
+        seen.add(`${r.x},${r.y}`);
+        return seen.size;
+      }, { timeout: 5_000 })
+      .toBeGreaterThanOrEqual(3); // it moves
     await page.evaluate(() => (window as unknown as KioskGlobals).stop!());
     expect(await read()).toMatchObject({ x: '', y: '' });
     await page.context().close();
