@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { geoPlugin } from './build/geo-plugin';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), geoPlugin()],
   resolve: { conditions: ['browser'] },
   test: {
     include: ['tests/**/*.test.ts'],

@@ -88,6 +88,9 @@ describe('wall in Chromium', () => {
       await page.locator('[data-testid="connection"][data-state="stale"]').waitFor({ timeout: 2000 });
       expect(Date.now() - frozenAt).toBeLessThan(1000);
       expect(await page.getByTestId('connection').textContent()).toMatch(/数据停滞于 \d\d:\d\d:\d\d/);
+      // Every panel says how old its data is.
+      await expect.poll(() => page.getByTestId('data-age').count()).toBeGreaterThanOrEqual(10);
+      expect(await page.getByTestId('data-age').first().textContent()).toMatch(/⏱ \d+秒前/);
       // The numbers stay on screen, exact, while stale.
       expect(await page.getByTestId('gmv').textContent()).toBe(expected);
       await page.context().close();

