@@ -95,7 +95,7 @@ describe('wall panels in Chromium', () => {
     await w.redis.xadd(`${k}logistics`, '*', 'id', 'l2', 'stage', 'dispatched', 'parcels', '1200', 'warehouse', 'WH-HZ');
     await expect.poll(() => page.getByTestId('pay-alipay').textContent(), { timeout: 5000 }).toMatch(/Alipay\s*97\.5%/); // 39/40, rounded down
     await expect.poll(() => page.getByTestId('visitors').textContent()).toBe('123.4K');
-    await expect.poll(() => page.locator('[data-panel="logistics"] .wh').textContent()).toMatch(/Backlog\s*WH-HZ\s*3,800/);
+    await expect.poll(() => page.getByTestId('backlog').textContent()).toMatch(/Backlog\s*WH-HZ\s*3,800/);
 
     expect(await page.locator('[data-panel="alerts"] .flash.on').count()).toBe(0);
     await w.redis.xadd(`${k}weather`, '*', 'id', 'sev1', 'region', 'CN-HE', 'severity', 'severe', 'kind', 'snow', 'text', 'Blizzard: line-haul suspended');

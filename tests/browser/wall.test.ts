@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startTestWarroom, testEvent, VIEWER_TOKEN, type TestWarroom } from '../support/warroom';
 import { formatMoney } from '../../client/format';
+import { checkWall } from '../support/wall-checks';
 
 const SHOTS = 'tests/.artifacts/screenshots';
 let browser: Browser;
@@ -24,19 +25,11 @@ async function openWall(w: TestWarroom, width: number, height: number, init?: st
   return page;
 }
 
-/** Every panel inside the canvas, nothing scrolls. */
+/** Every panel inside the canvas, nothing painted outside it, no overlap, nothing scrolls. */
 async function expectNoOverflow(page: Page): Promise<void> {
-  const r = await page.evaluate(() => {
-    const canvas = document.querySelector('[data-testid="canvas"]')!.getBoundingClientRect();
-    const outside = [...document.querySelectorAll('.canvas *')]
-      .map((el) => ({ el: el.className || el.tagName, b: el.getBoundingClientRect() }))
-      .filter(({ b }) => b.width > 0 && (b.left < canvas.left - 1 || b.right > canvas.right + 1 || b.top < canvas.top - 1 || b.bottom > canvas.bottom + 1))
-      .map(({ el }) => String(el));
-    return { outside, scrollW: document.documentElement.scrollWidth, scrollH: document.documentElement.scrollHeight, w: innerWidth, h: innerHeight };
-  });
-  expect(r.outside).toEqual([]);
-  expect(r.scrollW).toBeLessThanOrEqual(r.w);
-  expect(r.scrollH).toBeLessThanOrEqual(r.h);
+  const r = await checkWall(page);
+  expect(r.inside).toEqual([]);
+  expect(r.overlap).toEqual([]);
 }
 
 describe('wall in Chromium', () => {
