@@ -1,9 +1,10 @@
 /**
  * Phase (c): what /wall costs to load. Gzip (zlib level 9) sizes of the files the built
  * dist/client/index.html references: JavaScript (module scripts and modulepreload links) and,
- * separately, CSS. Fonts the CSS pulls in lazily (unicode-range subsets) are not counted.
+ * separately, CSS, and the chunks loaded on demand (the map). Fonts the CSS pulls in lazily
+ * (unicode-range subsets) are not counted.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -18,6 +19,10 @@ export interface BundleResult {
   css: AssetSize[];
   jsGzipBytes: number;
   cssGzipBytes: number;
+  /** Chunks loaded on demand (map geometry per map kind, d3-geo). */
+  lazy: AssetSize[];
+  /** What the wall loads in all with the China map: the initial JS plus d3-geo and the China chunk. */
+  wallWithMapGzipBytes: number;
 }
 
 const attr = (tag: string, name: string): string | undefined => new RegExp(`\\s${name}\\s*=\\s*["']([^"']+)["']`, 'i').exec(tag)?.[1];
@@ -45,5 +50,9 @@ export function measureBundle(clientDir = 'dist/client'): BundleResult {
   const jsSizes = [...js].map((h) => size(clientDir, h));
   const cssSizes = [...css].map((h) => size(clientDir, h));
   const sum = (a: AssetSize[]): number => a.reduce((s, x) => s + x.gzipBytes, 0);
-  return { js: jsSizes, css: cssSizes, jsGzipBytes: sum(jsSizes), cssGzipBytes: sum(cssSizes) };
+  const lazy = readdirSync(join(clientDir, 'assets'))
+    .filter((f) => f.endsWith('.js') && !js.has(`/assets/${f}`) && !js.has(`./assets/${f}`) && !js.has(`assets/${f}`))
+    .map((f) => size(clientDir, `/assets/${f}`));
+  const forWall = lazy.filter((a) => /\/(china|d3-geo)-[^/]*\.js$/.test(a.path));
+  return { js: jsSizes, css: cssSizes, jsGzipBytes: sum(jsSizes), cssGzipBytes: sum(cssSizes), lazy, wallWithMapGzipBytes: sum(jsSizes) + sum(forWall) };
 }
