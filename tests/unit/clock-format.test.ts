@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateOffset } from '../../client/live/clock';
-import { formatClock, formatCompactEn, formatCompactZh, formatCountdown, formatMoney, formatTPlus } from '../../client/format';
+import { formatClock, formatCompactCount, formatCompactEn, formatCompactZh, formatCountdown, formatMoney, formatShortMoney, formatTPlus } from '../../client/format';
+import { regionName, tokenName } from '../../client/i18n';
 
 describe('estimateOffset', () => {
   it('uses the midpoint of the fastest round trip', () => {
@@ -50,5 +51,32 @@ describe('formatting', () => {
   });
   it('shows wall-clock time in the event zone', () => {
     expect(formatClock(Date.parse('2026-11-10T16:00:05Z'), 'Asia/Shanghai')).toBe('00:00:05');
+  });
+});
+
+describe('compact figures for tight panels', () => {
+  it('rounds counts down, never overstating', () => {
+    expect(formatCompactCount(9_999, 'zh-CN')).toBe('9,999');
+    expect(formatCompactCount(123_456, 'zh-CN')).toBe('12.3万');
+    expect(formatCompactCount(99_999_999, 'zh-CN')).toBe('9999.9万');
+    expect(formatCompactCount(100_000_000, 'zh-CN')).toBe('1.0亿');
+    expect(formatCompactCount(123_456, 'en')).toBe('123.4K');
+    expect(formatCompactCount(1_999_999, 'en')).toBe('1.9M');
+  });
+  it('short money: whole 万 below 1亿, exact floor above, three significant digits in English', () => {
+    expect(formatShortMoney(834_799_999n, 2, 'zh-CN')).toBe('834万'); // ¥8,347,999.99
+    expect(formatShortMoney(9_999_999_999n, 2, 'zh-CN')).toBe('9999万'); // never "1亿" early
+    expect(formatShortMoney(13_199_999_999n, 2, 'zh-CN')).toBe('1.31亿');
+    expect(formatShortMoney(4_999_999n, 2, 'en')).toBe('49.9K');
+    expect(formatShortMoney(123_456_789_00n, 2, 'en')).toBe('123M');
+    expect(formatShortMoney(999n, 2, 'en')).toBe('9');
+  });
+  it('names regions and tokens in the screen language, unknown ones as sent', () => {
+    expect(regionName('CN-GD', 'zh-CN')).toBe('广东');
+    expect(regionName('CN-GD', 'en')).toBe('Guangdong');
+    expect(regionName('US-CA', 'en')).toBe('US-CA');
+    expect(tokenName('(other)', 'zh-CN')).toBe('其他');
+    expect(tokenName('live', 'zh-CN')).toBe('直播');
+    expect(tokenName('my-shop', 'en')).toBe('my-shop');
   });
 });
