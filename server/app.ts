@@ -179,7 +179,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     io,
     aggregator,
     () => ing.status,
-    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: eventInfo(event), alarms: () => alarms },
+    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => null, alarms: () => alarms },
     now,
   );
   const state = (): ApiState => {

@@ -5,6 +5,7 @@
  * carries `epoch` (changes when the server's state starts over) and `seq` (one more per tick).
  * A gap in `seq` or a new `epoch` makes the client ask for a fresh snapshot with `resync`.
  */
+import type { Banner } from './api';
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from './domain';
 
 export const PROTOCOL_VERSION = 1;
@@ -129,6 +130,8 @@ export interface Snapshot extends Stamped {
   source: SourceStatus;
   alarms: Alarm[];
   detail: Detail;
+  /** The admin's takeover banner while it lasts. */
+  banner: Banner | null;
 }
 
 /**
@@ -153,6 +156,12 @@ export interface Tick extends Stamped {
 export interface ServerToClientEvents {
   snapshot: (s: Snapshot) => void;
   tick: (t: Tick) => void;
+  /** The admin set (or cleared: null) the takeover banner. */
+  banner: (b: Banner | null) => void;
+  /** The admin asked every screen to reload. */
+  reload: () => void;
+  /** The event's definition changed (T0 shifted, targets or milestones edited). */
+  event: (e: EventInfo) => void;
 }
 
 export interface ClientToServerEvents {

@@ -6,13 +6,17 @@
 import type { Server } from 'socket.io';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { EventInfo } from '../../shared/domain';
+import type { Banner } from '../../shared/api';
 import { PROTOCOL_VERSION, type Alarm, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
 
 export interface PublisherOptions {
   tickIntervalMs: number;
   /** The current epoch: it changes when the state starts over (history lost), and clients resync. */
   epoch: () => string;
-  event: EventInfo;
+  /** The event as screens see it now (the admin may shift T0 or edit goals). */
+  event: () => EventInfo;
+  /** The takeover banner, if one is up. */
+  banner: () => Banner | null;
   /** Active alarms and a version that changes with them. */
   alarms: () => { list: Alarm[]; version: number };
 }
@@ -70,7 +74,7 @@ export class Publisher {
     return {
       kind: 'snapshot',
       ...this.#stamp(now),
-      event: this.#opts.event,
+      event: this.#opts.event(),
       totals: agg.totals(),
       rates: agg.rates(now),
       parcels: agg.parcels(),
@@ -82,6 +86,7 @@ export class Publisher {
       source: this.#source(),
       alarms: this.#opts.alarms().list,
       detail: agg.detail(),
+      banner: this.#opts.banner(),
     };
   }
 

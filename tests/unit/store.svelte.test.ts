@@ -10,6 +10,7 @@ const snap = (epoch: string, seq: number, gmv: string, orders: number): Snapshot
   totals: totals(gmv, orders), rates: { last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 }, parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null,
   alerts: [], milestones: [], series: { startMs: 0, from: 0, orders: [1, 2], gmvMinor: [10, 20] }, source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, alarms: [],
   detail: { regions: [{ key: 'CN-GD', gmvMinor: '500', orders: 5 }], categories: [], channels: [], warehouses: [], flash: [] },
+  banner: null,
 });
 const tick = (epoch: string, seq: number, gmv: string, orders: number, from = 1, o: number[] = [5]): Tick => ({
   ...base, kind: 'tick', epoch, seq, totals: totals(gmv, orders), rates: { last1s: 1, last10s: 1, last60s: 1, dispatched60s: 0 },

@@ -1,0 +1,93 @@
+/**
+ * The HTTP API beside the socket: sign-in, the executive view's drill-down, and the admin plane.
+ * Types shared by the server and the pages. Every route needs a credential (see docs/security.md);
+ * state-changing routes are POST/DELETE with a JSON body and a same-origin `Origin`.
+ *
+ *   POST /api/login            {username, password} → 204 + session cookie      anyone (rate-limited)
+ *   POST /api/logout           → 204, session ended                             any signed-in user
+ *   GET  /api/me               → Me                                              viewer, executive, admin
+ *   GET  /api/state            → the snapshot                                    viewer, executive, admin
+ *   GET  /api/drill?dim=&key=  → Drill                                           executive, admin
+ *   GET  /api/admin/tokens     → ViewerTokenInfo[]                               admin
+ *   POST /api/admin/tokens     {name} → {token, info}: the secret, shown once    admin
+ *   DELETE /api/admin/tokens/:id → 204 (revoked; its sockets close)             admin
+ *   GET  /api/admin/accounts   → AccountInfo[]                                   admin
+ *   POST /api/admin/accounts   {username, password, role} → AccountInfo          admin
+ *   DELETE /api/admin/accounts/:username → 204 (disabled; sessions end)         admin
+ *   POST /api/admin/event      EventPatch → EventInfo                            admin
+ *   POST /api/admin/banner     {text, durationSec} → Banner                      admin
+ *   DELETE /api/admin/banner   → 204                                             admin
+ *   POST /api/admin/reload     → 204 (every screen reloads)                      admin
+ *   GET  /api/admin/audit      → AuditEntry[] (newest first)                     admin
+ */
+import type { BreakdownRow } from './wire';
+
+export type Role = 'viewer' | 'executive' | 'admin';
+
+export interface Me {
+  role: Role;
+  /** Token name for a device, username for an account, "admin token" for the break-glass token. */
+  name: string;
+}
+
+/** A named viewer token for a wall device. The secret itself is shown once, at creation. */
+export interface ViewerTokenInfo {
+  id: string;
+  name: string;
+  createdAtMs: number;
+  createdBy: string;
+  revokedAtMs: number | null;
+}
+
+export interface AccountInfo {
+  username: string;
+  role: 'executive' | 'admin';
+  createdAtMs: number;
+  createdBy: string;
+  disabledAtMs: number | null;
+}
+
+/** Shifts or sets the event's timing and goals; absent fields stay as they are. */
+export interface EventPatch {
+  /** New T0, ms since the epoch. */
+  t0Ms?: number;
+  /** Move T0 by this many seconds (negative: earlier). Not together with t0Ms. */
+  shiftSeconds?: number;
+  /** Decimal string in major units. */
+  target?: string;
+  /** Ascending decimal strings in major units. */
+  milestones?: string[];
+}
+
+/** A takeover message on every screen until `untilMs`. Text is untrusted on screen: rendered as text. */
+export interface Banner {
+  text: string;
+  untilMs: number;
+  by: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  atMs: number;
+  /** Who: "account:alice", "token:admin". */
+  who: string;
+  action: string;
+  /** What changed: JSON of the old and new values (secrets never included). */
+  old: string;
+  new: string;
+}
+
+export const DRILL_DIMS = ['region', 'category', 'channel'] as const;
+export type DrillDim = (typeof DRILL_DIMS)[number];
+
+/** One slice of the night: the totals of one region, category or channel and the other two dimensions within it. */
+export interface Drill {
+  dim: DrillDim;
+  key: string;
+  gmvMinor: string;
+  orders: number;
+  /** The other dimensions' rows within the slice (the slice's own dimension is absent), largest first. */
+  regions?: BreakdownRow[];
+  categories?: BreakdownRow[];
+  channels?: BreakdownRow[];
+}
