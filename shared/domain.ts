@@ -73,7 +73,10 @@ export interface EventInfo {
   locale: string;
   /** GMV target in minor units (decimal integer string, may exceed 2^53). */
   targetMinor: string;
-  /** Map drawn on the wall; region codes are ISO 3166-2. */
+  /**
+   * Map drawn on the wall; region codes are ISO 3166-2. `world` draws countries and colours each by
+   * the codes' country prefix (`GB-LND` counts for GB).
+   */
   map: MapKind;
   /** Flash-sale SKUs with their stock, in the event file's order. */
   flashSkus: FlashSku[];
@@ -81,7 +84,7 @@ export interface EventInfo {
   lastYear: LastYear | null;
 }
 
-export const MAP_KINDS = ['china', 'usa'] as const;
+export const MAP_KINDS = ['china', 'usa', 'world'] as const;
 export type MapKind = (typeof MAP_KINDS)[number];
 
 export interface FlashSku {

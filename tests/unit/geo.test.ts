@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { geoArea, geoBounds, geoContains, geoMercator, geoAlbersUsa, geoPath } from 'd3-geo';
+import { geoArea, geoBounds, geoContains, geoEqualEarth, geoMercator, geoAlbersUsa, geoPath } from 'd3-geo';
 import {
   buildGeo,
   CHINA_REGIONS,
@@ -15,10 +15,14 @@ import {
   type RegionCollection,
   type RegionFeature,
   type Ring,
+  unwrapPolygon,
+  WORLD_UNCODED,
 } from '../../build/geo-plugin';
+import { aggregateValues, countryOf, distinctRegions, regionKeyFor } from '../../client/geo-regions';
 
 const china = buildGeo('china');
 const usa = buildGeo('usa');
+const world = buildGeo('world');
 const byId = (fc: RegionCollection, id: string): RegionFeature => {
   const f = fc.features.find((x) => x.id === id);
   if (!f) throw new Error(`no ${id}`);
@@ -32,7 +36,8 @@ const CHINA_IDS = [
   'CN-SD', 'CN-SH', 'CN-SN', 'CN-SX', 'CN-TJ', 'CN-TW', 'CN-XJ', 'CN-XZ', 'CN-YN', 'CN-ZJ',
 ];
 
-function expectValid(fc: RegionCollection): void {
+/** `maxArea`: the largest region's share of the sphere in steradians (4π is all of it). */
+function expectValid(fc: RegionCollection, maxArea = 0.1): void {
   for (const f of fc.features) {
     expect(['Polygon', 'MultiPolygon']).toContain(f.geometry.type);
     const polys = polygonsOf(f);
@@ -50,7 +55,7 @@ function expectValid(fc: RegionCollection): void {
       }
     }
     // Wound for d3 (exterior clockwise): a region covers a small part of the sphere, never "all but".
-    expect(geoArea(f), f.id).toBeLessThan(0.1);
+    expect(geoArea(f), f.id).toBeLessThan(maxArea);
     expect(geoArea(f), f.id).toBeGreaterThan(0);
     // Names and a label point inside the region.
     expect(f.properties.zh.length).toBeGreaterThan(0);
@@ -180,6 +185,91 @@ describe('USA from us-atlas', () => {
   });
 });
 
+describe('world from world-atlas', () => {
+  const ids = world.features.map((f) => f.id);
+  const countries = ids.filter((id) => /^[A-Z]{2}$/.test(id));
+
+  it('has the countries by ISO 3166-1 alpha-2, unique, without Antarctica', () => {
+    expect(countries.length).toBeGreaterThanOrEqual(170);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).not.toContain('AQ');
+    for (const id of ['CN', 'US', 'GB', 'FR', 'DE', 'JP', 'IN', 'BR', 'AU', 'RU', 'CA', 'ZA', 'TW', 'XK']) expect(ids).toContain(id);
+    expect(byId(world, 'GB').properties).toMatchObject({ zh: '英国', en: 'United Kingdom' });
+    expect(byId(world, 'CN').properties).toMatchObject({ zh: '中国', en: 'China' });
+    expect(byId(world, 'US').properties).toMatchObject({ zh: '美国', en: 'United States' });
+  });
+
+  it('keeps the features without an ISO code: Kosovo as XK, the others outline-only under ids no code matches', () => {
+    const odd = ids.filter((id) => !/^[A-Z]{2}$/.test(id));
+    expect(odd.sort()).toEqual(Object.values(WORLD_UNCODED).map((u) => u.id).filter((id) => id !== 'XK').sort());
+    for (const id of odd) {
+      expect(id.startsWith('_'), id).toBe(true);
+      // Nothing a producer may send (the ingest accepts `[A-Z]{2}-[A-Z0-9]{1,3}`) counts for it.
+      expect(/^[A-Z]{2}$/.test(countryOf(id))).toBe(false);
+    }
+  });
+
+  it('has valid, closed, d3-wound polygons (each well under a hemisphere)', () => {
+    expectValid(world, 0.5); // Russia is the largest at about 0.42 sr
+    for (const f of world.features) expect(geoArea(f), f.id).toBeLessThan(2 * Math.PI);
+  });
+
+  it.each([
+    ['Paris', [2.35, 48.86], 'FR'],
+    ['Beijing', [116.4, 39.9], 'CN'],
+    ['Los Angeles', [-118.24, 34.05], 'US'],
+    ['Sydney', [151.21, -33.87], 'AU'],
+    ['São Paulo', [-46.63, -23.55], 'BR'],
+    ['London', [-0.12, 51.5], 'GB'],
+    ['Anadyr (east of 180°: Russia crosses the antimeridian)', [177.5, 64.7], 'RU'],
+    ['Chukotka west of 180°', [-175, 66], 'RU'],
+    ['Suva (Fiji crosses it too)', [178.44, -18.14], 'FJ'],
+  ] as const)('%s lies in %s and in no other country', (_name, point, id) => {
+    const inside = world.features.filter((f) => geoContains(f, [point[0], point[1]])).map((f) => f.id);
+    expect(inside).toEqual([id]);
+  });
+
+  it('makes longitudes continuous across the antimeridian, leaving other polygons untouched', () => {
+    const fiji: Ring = [[179, -16], [180, -16], [-180, -16], [-179.5, -16.5], [-180, -17], [180, -17], [179, -17], [179, -16]];
+    const [ring] = unwrapPolygon([fiji]);
+    expect(ring!.map(([x]) => x)).toEqual([179, 180, 180, 180.5, 180, 180, 179, 179]);
+    const square: Ring = [[0, 0], [1, 0], [1, 1], [0, 0]];
+    expect(unwrapPolygon([square])[0]).toBe(square);
+  });
+
+  it('fits Equal Earth to a wall panel box', () => {
+    const projection = geoEqualEarth().fitExtent([[10, 10], [570, 370]], world);
+    const [[x0, y0], [x1, y1]] = geoPath(projection).bounds(world);
+    expect(x1 - x0).toBeGreaterThan(550);
+    expect(y1 - y0).toBeGreaterThan(200);
+    const [, [, n]] = geoBounds(world);
+    expect(geoBounds(world)[0][1]).toBeGreaterThan(-60); // no Antarctica
+    expect(n).toBeLessThan(84);
+  });
+});
+
+describe('region keys for the maps', () => {
+  it('counts a code for its country on the world map, for itself elsewhere', () => {
+    expect(countryOf('GB-LND')).toBe('GB');
+    expect(countryOf('US-CA')).toBe('US');
+    expect(countryOf('GB')).toBe('GB');
+    expect(regionKeyFor('world')('CN-GD')).toBe('CN');
+    expect(regionKeyFor('china')('CN-GD')).toBe('CN-GD');
+    expect(regionKeyFor('usa')('US-CA')).toBe('US-CA');
+  });
+
+  it('sums values per country, ignoring bad and non-positive numbers', () => {
+    const values = { 'US-CA': 300, 'US-NY': 200, US: 5, 'GB-LND': 70, 'CN-GD': 1, 'CN-ZJ': Number.NaN, 'FR-75': -4, 'DE-BE': 0, 'JP-13': Infinity };
+    expect(Object.fromEntries(aggregateValues(values, countryOf))).toEqual({ US: 505, GB: 70, CN: 1 });
+    expect(Object.fromEntries(aggregateValues({ 'CN-GD': 3, 'CN-ZJ': 2 }, regionKeyFor('china')))).toEqual({ 'CN-GD': 3, 'CN-ZJ': 2 });
+  });
+
+  it('dedupes the labelled regions by country, keeping the order', () => {
+    expect(distinctRegions(['US-CA', 'GB-LND', 'US-NY', 'CN-GD', 'GB'], countryOf)).toEqual(['US', 'GB', 'CN']);
+    expect(distinctRegions(['CN-GD', 'CN-ZJ'], regionKeyFor('china'))).toEqual(['CN-GD', 'CN-ZJ']);
+  });
+});
+
 describe('the generated modules', () => {
   it('round-trip: the virtual module (through the Vite plugin) holds the same GeoJSON', async () => {
     const mod = (await import('virtual:warroom-geo/china')) as WarroomGeo.GeoModule;
@@ -187,11 +277,15 @@ describe('the generated modules', () => {
     expect(mod.default).toEqual(china);
     const us = (await import('virtual:warroom-geo/usa')) as WarroomGeo.GeoModule;
     expect(us.default).toEqual(usa);
+    const w = (await import('virtual:warroom-geo/world')) as WarroomGeo.GeoModule;
+    expect(w.ids).toEqual(world.features.map((f) => f.id));
+    expect(w.default).toEqual(world);
   });
 
-  it('stays small: China under 40 kB gzip', async () => {
+  it('stays small: China and the US under 40 kB gzip, the world under 48 kB', async () => {
     const { gzipSync } = await import('node:zlib');
     expect(gzipSync(geoModuleSource(china), { level: 9 }).length).toBeLessThan(40_000);
     expect(gzipSync(geoModuleSource(usa), { level: 9 }).length).toBeLessThan(40_000);
+    expect(gzipSync(geoModuleSource(world), { level: 9 }).length).toBeLessThan(48_000);
   });
 });
