@@ -8,7 +8,7 @@ import { freePort } from '../scripts/redis-process';
 import { stopChild, track } from './proc';
 
 export const VIEWER_TOKEN = 'bench-viewer-token-0123456789abcdef';
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const ADMIN_TOKEN = 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%';
 
 export interface ServerProcess {
   url: string;

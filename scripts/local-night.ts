@@ -2,6 +2,7 @@
  * A whole warroom in this process for the screenshot and soak scripts: a private redis-server,
  * the server on a free port and the simulator, around the demo event with a given T0.
  */
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -27,7 +28,7 @@ export async function startLocalNight(who: string, o: { t0Ms: number; speed: num
   const redisProc = await startRedis();
   const token = `${who}-viewer-token-0123456789`;
   const config = loadConfig(
-    { PORT: '0', REDIS_URL: redisProc.url, WARROOM_VIEWER_TOKEN: token, WARROOM_ADMIN_TOKEN: `${who}-admin-token-0123456789` },
+    { PORT: '0', REDIS_URL: redisProc.url, WARROOM_VIEWER_TOKEN: token, WARROOM_ADMIN_TOKEN: randomBytes(24).toString('base64url') },
     () => 'unused-generated-token-000',
   );
   const event = parseEventDefinition(JSON.parse(readFileSync('events/demo.json', 'utf8')), 'events/demo.json', Date.now(), new Date(o.t0Ms).toISOString());

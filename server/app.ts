@@ -15,7 +15,10 @@ import { defaultDecodeOptions } from './ingest/decode';
 import { checkHistory } from './ingest/history';
 import { Publisher } from './publish/publisher';
 import { createHttpHandler } from './http';
-import { cookieValue, TOKEN_COOKIE, tokenMatches } from './auth';
+import { resolvePrincipal } from './auth';
+import { CredentialStore, type Principal } from './security/credentials';
+import { ConnectionCounter, RateLimiter } from './security/limits';
+import { AdminPlane } from './admin';
 import { connectRedis, streamKeys } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { eventInfo, type EventDefinition } from './event';
@@ -32,6 +35,8 @@ export interface Warroom {
   ingest: Ingest;
   publisher: Publisher;
   checkpointer: Checkpointer;
+  creds: CredentialStore;
+  admin: AdminPlane;
   /** `GET /api/state` body. */
   state(): ApiState;
   close(): Promise<void>;
@@ -79,6 +84,28 @@ function whenReady(conn: Redis, ms: number): Promise<void> {
 export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {
   const keys = streamKeys(config.keyPrefix);
   const redis = connectRedis(config.redisUrl, log, 'main');
+  // What an admin changed before a restart (T0, target, milestones) applies before counting starts.
+  await whenReachable('loading admin overrides', async () => {
+    await whenReady(redis, 1000);
+    await AdminPlane.loadOverrides(redis, config.keyPrefix, event);
+  }, log);
+  const creds = new CredentialStore(redis, {
+    prefix: config.keyPrefix,
+    viewerToken: config.viewerToken,
+    adminToken: config.adminToken,
+    sessionTtlMs: config.sessionTtlMs,
+    now,
+    log,
+  });
+  await whenReachable('loading credentials', () => creds.start(), log);
+  if (config.bootstrapAdmin) {
+    const { username, password } = config.bootstrapAdmin;
+    const existing = creds.listAccounts().find((a) => a.username === username);
+    if (!existing || existing.role !== 'admin' || existing.disabledAtMs !== null) {
+      await creds.putAccount(username, password, 'admin', 'env:WARROOM_ADMIN_USER');
+      await creds.audit('env:WARROOM_ADMIN_USER', 'account.bootstrap', existing ?? null, { username, role: 'admin' });
+    }
+  }
   // Checkpoints go over their own connection without an offline queue: during an outage a save
   // fails at once instead of queueing megabytes of stale state.
   const ckptRedis: Redis = connectRedis(config.redisUrl, log, 'checkpoint', true);
@@ -159,27 +186,88 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   loopDelay.enable();
 
   const http = createServer();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; ip: string }>(http, {
     serveClient: false,
     perMessageDeflate: false,
-    maxHttpBufferSize: 16 * 1024,
+    // Viewers send almost nothing (resync, time probes): a small buffer refuses oversized payloads.
+    maxHttpBufferSize: 4 * 1024,
     // CORS does not protect WebSockets: only pages of this origin may open a socket.
     allowRequest: (req, cb) => {
       const origin = req.headers.origin;
       cb(null, origin === undefined || origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
     },
   });
+  const socketsPerIp = new ConnectionCounter(config.maxSocketsPerIp);
+  const socketsPerCred = new ConnectionCounter(config.maxSocketsPerCredential);
   io.use((socket, next) => {
     const auth = socket.handshake.auth as HandshakeAuth | undefined;
-    const presented = typeof auth?.token === 'string' ? auth.token : cookieValue(socket.handshake.headers.cookie, TOKEN_COOKIE);
-    next(tokenMatches(presented, config.viewerToken) ? undefined : new Error('unauthorized'));
+    resolvePrincipal(creds, undefined, socket.handshake.headers.cookie, auth?.token)
+      .then(({ principal }) => {
+        if (!principal) return next(new Error('unauthorized'));
+        const ip = socket.handshake.address;
+        if (!socketsPerIp.tryOpen(ip)) return next(new Error('too many connections from this address'));
+        if (!socketsPerCred.tryOpen(principal.cred)) {
+          socketsPerIp.close(ip);
+          return next(new Error('too many connections for this credential'));
+        }
+        socket.data.principal = principal;
+        socket.data.ip = ip;
+        socket.once('disconnect', () => {
+          socketsPerIp.close(ip);
+          socketsPerCred.close(principal.cred);
+        });
+        next();
+      })
+      .catch(() => next(new Error('unauthorized')));
   });
+  // Every packet a client sends counts against a small budget (resync and clock probes only).
+  io.on('connection', (socket) => {
+    const budget = new RateLimiter(5, 20, now, 1);
+    socket.use((_packet, next) => (budget.take('s') ? next() : next(new Error('rate limited'))));
+    socket.on('error', () => undefined);
+  });
+  /** Closes the sockets whose credential matches; returns how many. */
+  const disconnect = (match: (p: Principal) => boolean): number => {
+    let n = 0;
+    for (const s of io.of('/').sockets.values()) {
+      if (match(s.data.principal)) {
+        s.disconnect(true);
+        n++;
+      }
+    }
+    return n;
+  };
+  // Revoked tokens, disabled accounts and ended sessions lose their live sockets within seconds,
+  // also when the revocation happened on another node (the store refreshes from Redis).
+  const revalidate = setInterval(() => {
+    for (const s of io.of('/').sockets.values()) {
+      const p = s.data.principal;
+      creds.stillValid(p).then((ok) => ok || s.disconnect(true), () => undefined);
+    }
+  }, 10_000);
+  revalidate.unref();
+
+  const admin = new AdminPlane({
+    redis,
+    prefix: config.keyPrefix,
+    creds,
+    aggregator,
+    event,
+    now,
+    screens: {
+      event: (e) => io.emit('event', e),
+      banner: (b) => io.emit('banner', b),
+      reload: () => io.emit('reload'),
+      disconnect,
+    },
+  });
+  await whenReachable('loading the banner', () => admin.loadBanner(), log);
 
   const publisher = new Publisher(
     io,
     aggregator,
     () => ing.status,
-    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => null, alarms: () => alarms },
+    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => alarms },
     now,
   );
   const state = (): ApiState => {
@@ -190,8 +278,18 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     'request',
     createHttpHandler({
       clientDir: config.clientDir,
-      viewerToken: config.viewerToken,
+      creds,
+      admin,
       state,
+      drill: (dim, key) => aggregator.drill(dim, key),
+      corsOrigins: config.corsOrigins,
+      sessionTtlMs: config.sessionTtlMs,
+      limits: {
+        perIp: new RateLimiter(100, 400, now),
+        perCredential: new RateLimiter(50, 200, now),
+        login: new RateLimiter(5 / 60, 5, now),
+      },
+      log,
       health: () => {
         const src = ing.status;
         const t = now();
@@ -237,9 +335,13 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     ingest,
     publisher,
     checkpointer,
+    creds,
+    admin,
     state,
     async close() {
       loopDelay.disable();
+      clearInterval(revalidate);
+      creds.stop();
       clearInterval(historyTimer);
       publisher.stop();
       io.close();

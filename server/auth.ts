@@ -1,8 +1,11 @@
-/** Viewer credentials: where a token may come from, and a constant-time check. */
+/** Where credentials come from (header, cookies, socket handshake), and the cookies that carry them. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
+import type { CredentialStore, Principal } from './security/credentials';
+
 export const TOKEN_COOKIE = 'wr_token';
+export const SESSION_COOKIE = 'wr_session';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -37,4 +40,29 @@ export function requestToken(req: IncomingMessage): string | undefined {
 /** Set-Cookie header that keeps a wall device signed in (long-lived; revoking the token ends it). */
 export function tokenCookie(token: string): string {
   return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${400 * 86400}`;
+}
+
+/** Set-Cookie header of an executive's session (ends with the browser session or its TTL). */
+export function sessionCookie(id: string, ttlMs: number): string {
+  return `${SESSION_COOKIE}=${encodeURIComponent(id)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(ttlMs / 1000)}`;
+}
+
+/** Set-Cookie headers that end both kinds of sign-in on this browser. */
+export function clearCookies(): string[] {
+  return [`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, `${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`];
+}
+
+/**
+ * Who is asking: a bearer token in the header, else a session cookie, else a device token cookie.
+ * `viaHeader` tells a request authenticated by its header (not by ambient cookies: no CSRF risk).
+ */
+export async function resolvePrincipal(creds: CredentialStore, authorization: string | undefined, cookieHeader: string | undefined, handshakeToken?: unknown): Promise<{ principal: Principal | null; viaHeader: boolean }> {
+  if (typeof handshakeToken === 'string') return { principal: creds.byToken(handshakeToken), viaHeader: true };
+  if (authorization?.startsWith('Bearer ')) return { principal: creds.byToken(authorization.slice(7).trim()), viaHeader: true };
+  const session = cookieValue(cookieHeader, SESSION_COOKIE);
+  if (session) {
+    const p = await creds.bySession(session);
+    if (p) return { principal: p, viaHeader: false };
+  }
+  return { principal: creds.byToken(cookieValue(cookieHeader, TOKEN_COOKIE)), viaHeader: false };
 }

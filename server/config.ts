@@ -10,8 +10,19 @@ export interface ServerConfig {
   /** Viewer token; generated (and printed once) when unset. */
   viewerToken: string;
   viewerTokenGenerated: boolean;
-  /** Admin token; generated when unset (used by the admin plane). */
+  /** Break-glass admin token; generated (and printed once) when unset; a weak one stops the start. */
   adminToken: string;
+  adminTokenGenerated: boolean;
+  /** An admin account created or updated at start (both set or neither). */
+  bootstrapAdmin: { username: string; password: string } | null;
+  /** Origins allowed to read the JSON API from a browser (CORS); none by default. */
+  corsOrigins: string[];
+  /** Lifetime of an executive's session. @default 12 h */
+  sessionTtlMs: number;
+  /** Live sockets per client IP at most. @default 200 */
+  maxSocketsPerIp: number;
+  /** Live sockets per credential at most (a viewer token drives a few screens). @default 100 */
+  maxSocketsPerCredential: number;
   /** Path of the event definition file. @default "events/demo.json" */
   eventPath: string;
   /** Overrides the event file's T0 (ISO 8601 with offset, or "now+60s"). */
@@ -35,6 +46,9 @@ export interface ServerConfig {
   /** Directory with the built client. @default "dist/client" */
   clientDir: string;
 }
+
+import { passwordProblem, tokenProblem } from './security/password';
+import { USERNAME } from './security/credentials';
 
 export class ConfigError extends Error {}
 
@@ -67,7 +81,26 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
   const viewer = token(env, 'WARROOM_VIEWER_TOKEN', makeToken);
   const admin = token(env, 'WARROOM_ADMIN_TOKEN', makeToken);
   if (admin.value === viewer.value) throw new ConfigError('WARROOM_ADMIN_TOKEN must differ from WARROOM_VIEWER_TOKEN');
+  // The admin credential controls every screen: refuse to start with a weak one.
+  const adminProblem = admin.generated ? null : tokenProblem(admin.value, 32);
+  if (adminProblem) throw new ConfigError(`WARROOM_ADMIN_TOKEN ${adminProblem}`);
+  const adminUser = env.WARROOM_ADMIN_USER || undefined;
+  const adminPassword = env.WARROOM_ADMIN_PASSWORD || undefined;
+  if ((adminUser === undefined) !== (adminPassword === undefined)) throw new ConfigError('WARROOM_ADMIN_USER and WARROOM_ADMIN_PASSWORD must be set together');
+  if (adminUser !== undefined && !USERNAME.test(adminUser)) throw new ConfigError('WARROOM_ADMIN_USER must be 3–32 of a-z 0-9 . _ - (lower case)');
+  const pwProblem = adminPassword === undefined ? null : passwordProblem(adminPassword, adminUser);
+  if (pwProblem) throw new ConfigError(`WARROOM_ADMIN_PASSWORD ${pwProblem}`);
+  const corsOrigins = (env.WARROOM_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const o of corsOrigins) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)) throw new ConfigError(`WARROOM_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin like https://ops.example.com`);
+  }
   return {
+    adminTokenGenerated: admin.generated,
+    bootstrapAdmin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : null,
+    corsOrigins,
+    sessionTtlMs: int(env, 'WARROOM_SESSION_HOURS', 12, 1, 720) * 3600_000,
+    maxSocketsPerIp: int(env, 'WARROOM_MAX_SOCKETS_PER_IP', 200, 1, 100_000),
+    maxSocketsPerCredential: int(env, 'WARROOM_MAX_SOCKETS_PER_CREDENTIAL', 100, 1, 100_000),
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     redisUrl,

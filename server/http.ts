@@ -1,20 +1,40 @@
 /**
- * HTTP routes: the two layouts, the built client's assets, `/api/state` and `/healthz`.
- * Everything but `/healthz` needs the viewer token; a page opened with `?token=` gets a cookie
- * and a redirect to the same page without it, so the token leaves the address bar and history.
+ * HTTP routes. Public: `/healthz` (no sales data), `/login`, the built client's static files (code,
+ * no data) and `POST /api/login`. Everything else needs a credential and a role (see ROUTES and
+ * docs/security.md); the server fails closed: an unknown route or a missing credential never
+ * reaches data. A page opened with `?token=` trades it for an httpOnly cookie and a redirect, so
+ * the token leaves the address bar. State-changing routes need a same-origin `Origin` when the
+ * credential came from a cookie (CSRF), a JSON body and stay small.
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestToken, tokenCookie, tokenMatches } from './auth';
+import { clearCookies, resolvePrincipal, sessionCookie, tokenCookie } from './auth';
+import type { CredentialStore, Principal } from './security/credentials';
+import type { RateLimiter } from './security/limits';
+import { AdminError, type AdminPlane } from './admin';
+import { DRILL_DIMS, type Drill, type DrillDim, type Me, type Role } from '../shared/api';
 
 export interface HttpDeps {
   clientDir: string;
-  viewerToken: string;
+  creds: CredentialStore;
+  admin: AdminPlane;
   /** The current snapshot as JSON-ready data. */
   state(): unknown;
+  drill(dim: DrillDim, key: string): Drill | null;
   /** Health without sales figures; `ok` false answers 503. */
   health(): { ok: boolean } & Record<string, unknown>;
+  corsOrigins: readonly string[];
+  sessionTtlMs: number;
+  limits: {
+    /** Requests per client IP. */
+    perIp: RateLimiter;
+    /** Requests per credential. */
+    perCredential: RateLimiter;
+    /** Sign-in attempts per IP and per username. */
+    login: RateLimiter;
+  };
+  log: { warn(msg: string): void };
 }
 
 const TYPES: Record<string, string> = {
@@ -25,27 +45,76 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
   '.ico': 'image/x-icon',
 };
 
-const PAGES = new Set(['/', '/wall']);
+const RANK: Record<Role, number> = { viewer: 1, executive: 2, admin: 3 };
+
+/** Pages: who may open them, and where a signed-out browser goes instead. */
+const PAGES: Record<string, { min: Role; signIn: boolean }> = {
+  '/wall': { min: 'viewer', signIn: false }, // wall devices hold tokens: no login page at 3 am
+  '/': { min: 'executive', signIn: true },
+  '/admin': { min: 'admin', signIn: true },
+};
 
 const SECURITY_HEADERS: Record<string, string> = {
+  // No inline script, no eval. Svelte sets styles through the CSSOM (not affected by style-src);
+  // 'unsafe-inline' for styles is still needed for style attributes in the served HTML.
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
 };
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}): void {
+const MAX_BODY = 16 * 1024;
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string | string[]> = {}): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
   res.end(body);
 }
 
-function json(res: ServerResponse, status: number, data: unknown): void {
-  send(res, status, JSON.stringify(data), 'application/json; charset=utf-8');
+function json(res: ServerResponse, status: number, data: unknown, extra: Record<string, string | string[]> = {}): void {
+  send(res, status, JSON.stringify(data), 'application/json; charset=utf-8', extra);
+}
+
+const fail = (res: ServerResponse, status: number, error: string, extra: Record<string, string | string[]> = {}): void => json(res, status, { error }, extra);
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'Content-Type must be application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, `body larger than ${MAX_BODY} bytes`);
+    chunks.push(c as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not JSON');
+  }
+}
+
+/** The request's own origin as a browser would send it. */
+function ownOrigins(req: IncomingMessage): string[] {
+  const host = req.headers.host ?? '';
+  return [`http://${host}`, `https://${host}`];
 }
 
 export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -59,51 +128,168 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     if (hit) return hit;
     try {
       const buf = await readFile(path);
-      cache.set(path, buf);
+      if (cache.size < 2000) cache.set(path, buf);
       return buf;
     } catch {
       return null;
     }
   }
 
+  async function page(res: ServerResponse): Promise<void> {
+    const html = await file('index.html');
+    return html ? send(res, 200, html, TYPES['.html']!) : send(res, 500, 'client not built: run npm run build\n', 'text/plain');
+  }
+
+  /** CORS for the read-only JSON API: only the configured origins, credentials allowed. */
+  function cors(req: IncomingMessage): Record<string, string> {
+    const origin = req.headers.origin;
+    if (origin && deps.corsOrigins.includes(origin)) return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+    return { Vary: 'Origin' };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n', 'text/plain', { Allow: 'GET, HEAD' });
-    if (path === '/healthz') {
+    const method = req.method ?? 'GET';
+    const ip = req.socket.remoteAddress ?? '?';
+    if (!deps.limits.perIp.take(ip)) return fail(res, 429, 'too many requests', { 'Retry-After': '1' });
+
+    if (method === 'OPTIONS') {
+      const c = cors(req);
+      if (!c['Access-Control-Allow-Origin'] || !(path === '/api/state' || path === '/api/drill' || path === '/api/me')) return send(res, 403, '', 'text/plain', c);
+      return send(res, 204, '', 'text/plain', { ...c, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
+    }
+    if (!['GET', 'HEAD', 'POST', 'DELETE'].includes(method)) return send(res, 405, 'method not allowed\n', 'text/plain', { Allow: 'GET, HEAD, POST, DELETE' });
+
+    // Public.
+    if (path === '/healthz' && method === 'GET') {
       const h = deps.health();
       return json(res, h.ok ? 200 : 503, h);
     }
+    if (path === '/login' && method === 'GET') return page(res);
+    if (path === '/api/login') {
+      if (method !== 'POST') return fail(res, 405, 'use POST', { Allow: 'POST' });
+      return login(req, res, ip);
+    }
+    if (method === 'GET' && path !== '/' && !(path in PAGES) && !path.startsWith('/api/')) {
+      // The built client: code and fonts, no data.
+      const body = path.includes('\0') ? null : await file(path.slice(1));
+      if (!body) return send(res, 404, 'not found\n', 'text/plain');
+      const immutable = path.startsWith('/assets/');
+      return send(res, 200, body, TYPES[extname(path)] ?? 'application/octet-stream', { 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+    }
 
+    // A device opening a page with its token: cookie, then the same page without the token.
     const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && PAGES.has(path)) {
-      if (!tokenMatches(queryToken, deps.viewerToken)) return send(res, 401, 'invalid token\n', 'text/plain');
+    if (queryToken !== null && path in PAGES && method === 'GET') {
+      const p = deps.creds.byToken(queryToken);
+      if (!p) return send(res, 401, 'invalid or revoked token\n', 'text/plain');
       url.searchParams.delete('token');
       return send(res, 303, '', 'text/plain', { 'Set-Cookie': tokenCookie(queryToken), Location: path + url.search });
     }
-    if (!tokenMatches(requestToken(req), deps.viewerToken)) {
-      return send(res, 401, 'a viewer token is required: open the URL the server printed, or send Authorization: Bearer <token>\n', 'text/plain', {
-        'WWW-Authenticate': 'Bearer',
-      });
+
+    const { principal, viaHeader } = await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie);
+    if (principal && !deps.limits.perCredential.take(principal.cred)) return fail(res, 429, 'too many requests for this credential', { 'Retry-After': '1' });
+
+    const pageRule = PAGES[path];
+    if (pageRule && (method === 'GET' || method === 'HEAD')) {
+      if (!principal) {
+        if (pageRule.signIn) return send(res, 303, '', 'text/plain', { Location: `/login?next=${encodeURIComponent(path + url.search)}` });
+        return send(res, 401, 'this screen needs a device token: open the URL the server printed, or ask an admin for a viewer token\n', 'text/plain', { 'WWW-Authenticate': 'Bearer' });
+      }
+      if (RANK[principal.role] < RANK[pageRule.min]) {
+        if (pageRule.signIn) return send(res, 303, '', 'text/plain', { Location: `/login?next=${encodeURIComponent(path + url.search)}&need=${pageRule.min}` });
+        return send(res, 403, 'forbidden\n', 'text/plain');
+      }
+      return page(res);
     }
 
-    if (path === '/api/state') return json(res, 200, deps.state());
-    if (PAGES.has(path)) {
-      const html = await file('index.html');
-      return html ? send(res, 200, html, TYPES['.html']!) : send(res, 500, 'client not built: run npm run build\n', 'text/plain');
+    if (!path.startsWith('/api/')) return send(res, 404, 'not found\n', 'text/plain');
+    if (!principal) return fail(res, 401, 'a credential is required', { 'WWW-Authenticate': 'Bearer', ...cors(req) });
+    // Cookie-authenticated writes must come from our own pages.
+    if ((method === 'POST' || method === 'DELETE') && !viaHeader) {
+      const origin = req.headers.origin;
+      if (!origin || !ownOrigins(req).includes(origin)) return fail(res, 403, 'cross-origin request refused');
     }
-    const body = path.includes('\0') ? null : await file(path.slice(1));
-    if (!body) return send(res, 404, 'not found\n', 'text/plain');
-    const immutable = path.startsWith('/assets/');
-    send(res, 200, body, TYPES[extname(path)] ?? 'application/octet-stream', {
-      'Cache-Control': immutable ? 'private, max-age=31536000, immutable' : 'no-cache',
-    });
+    return api(req, res, url, method, principal);
+  }
+
+  async function login(req: IncomingMessage, res: ServerResponse, ip: string): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin && !ownOrigins(req).includes(origin)) return fail(res, 403, 'cross-origin request refused');
+    if (!deps.limits.login.take(`ip:${ip}`)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
+    const body = (await readJson(req)) as { username?: unknown; password?: unknown };
+    const username = typeof body.username === 'string' ? body.username.slice(0, 64) : '';
+    if (!deps.limits.login.take(`user:${username}`)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
+    const r = await deps.creds.login(username, typeof body.password === 'string' ? body.password : '');
+    if (!r) return fail(res, 401, 'wrong username or password');
+    return send(res, 204, '', 'text/plain', { 'Set-Cookie': sessionCookie(r.sessionId, deps.sessionTtlMs) });
+  }
+
+  const need = (p: Principal, role: Role): void => {
+    if (RANK[p.role] < RANK[role]) throw new HttpError(403, `needs the ${role} role`);
+  };
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL, method: string, p: Principal): Promise<void> {
+    const path = url.pathname;
+    const get = method === 'GET' || method === 'HEAD';
+    if (path === '/api/me' && get) return json(res, 200, { role: p.role, name: p.name } satisfies Me, cors(req));
+    if (path === '/api/logout' && method === 'POST') {
+      await deps.creds.logout(p);
+      return send(res, 204, '', 'text/plain', { 'Set-Cookie': clearCookies() });
+    }
+    if (path === '/api/state' && get) return json(res, 200, deps.state(), cors(req));
+    if (path === '/api/drill' && get) {
+      need(p, 'executive');
+      const dim = url.searchParams.get('dim');
+      const key = url.searchParams.get('key');
+      if (!dim || !(DRILL_DIMS as readonly string[]).includes(dim) || !key || key.length > 64) throw new HttpError(400, `dim must be one of ${DRILL_DIMS.join(', ')} and key a value of it`);
+      const d = deps.drill(dim as DrillDim, key);
+      return d ? json(res, 200, d, cors(req)) : fail(res, 404, `no orders for ${dim} ${key}`, cors(req));
+    }
+    if (!path.startsWith('/api/admin/')) throw new HttpError(404, 'no such route');
+    need(p, 'admin');
+    const a = deps.admin;
+    const sub = path.slice('/api/admin/'.length);
+    const [head, arg] = [sub.split('/')[0], sub.split('/').slice(1).join('/')];
+    const id = decodeURIComponent(arg ?? '');
+    switch (`${method} ${head}${arg ? '/:id' : ''}`) {
+      case 'GET tokens':
+        return json(res, 200, deps.creds.listTokens());
+      case 'POST tokens':
+        return json(res, 201, await a.createToken(p, (await readJson(req)) as { name?: unknown }));
+      case 'DELETE tokens/:id':
+        return (await a.revokeToken(p, id)) ? send(res, 204, '', 'text/plain') : fail(res, 404, 'no such token');
+      case 'GET accounts':
+        return json(res, 200, deps.creds.listAccounts());
+      case 'POST accounts':
+        return json(res, 201, await a.putAccount(p, (await readJson(req)) as Record<string, unknown>));
+      case 'DELETE accounts/:id':
+        return (await a.disableAccount(p, id)) ? send(res, 204, '', 'text/plain') : fail(res, 404, 'no such account');
+      case 'POST event':
+        return json(res, 200, await a.patchEvent(p, (await readJson(req)) as object));
+      case 'POST banner':
+        return json(res, 201, await a.setBanner(p, (await readJson(req)) as Record<string, unknown>));
+      case 'DELETE banner':
+        await a.clearBanner(p);
+        return send(res, 204, '', 'text/plain');
+      case 'POST reload':
+        await a.reload(p);
+        return send(res, 204, '', 'text/plain');
+      case 'GET audit':
+        return json(res, 200, await deps.creds.listAudit(Math.min(1000, Math.max(1, Number(url.searchParams.get('count') ?? 200) || 200))));
+      default:
+        throw new HttpError(404, 'no such route');
+    }
   }
 
   return (req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'internal error\n', 'text/plain');
-      else res.end();
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) return void res.end();
+      if (e instanceof HttpError) return fail(res, e.status, e.message);
+      if (e instanceof AdminError) return fail(res, 400, e.message);
+      deps.log.warn(`http ${req.method} ${req.url?.split('?')[0]}: ${(e as Error).message}`);
+      fail(res, 500, 'internal error');
     });
   };
 }

@@ -36,6 +36,9 @@ async function main(): Promise<void> {
     // Printed once, like Jupyter: the server never serves anonymously.
     process.stdout.write(`\n  Open the wall:  ${app.url}/wall?token=${config.viewerToken}\n\n`);
   }
+  if (config.adminTokenGenerated) {
+    process.stdout.write(`  Admin page (keep private):  ${app.url}/admin?token=${config.adminToken}\n\n`);
+  }
   const stop = (): void => {
     log.info('stopping');
     app.close().then(() => process.exit(0), () => process.exit(1));

@@ -5,7 +5,8 @@
 import { MoneySum } from '../../shared/money';
 import type { LogisticsEvent, Milestone, Order, ParcelsByStage, PaymentEvent, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
 import type { Detail, FlashRow, Rates, Totals, WarehouseRow } from '../../shared/wire';
-import { Breakdown, WarehouseTable, type BreakdownState } from './breakdown';
+import { Breakdown, PairTable, WarehouseTable, type BreakdownState, type PairState } from './breakdown';
+import type { Drill, DrillDim } from '../../shared/api';
 import { RollingCounter } from './rolling';
 import { CHUNK_SECONDS, PerSecondSeries, type SeriesChunk } from './series';
 import { DedupeWindow, type DedupeJournal, type DedupeState } from './dedupe';
@@ -31,6 +32,8 @@ export interface AggregateState {
   /** Absent in checkpoints written before breakdowns were kept. */
   breakdowns?: { regions: BreakdownState; categories: BreakdownState; channels: BreakdownState; warehouses: WarehouseRow[] };
   flash?: FlashRow[];
+  /** Region × category, region × channel, category × channel, for drill-down. */
+  pairs?: { regionCategory: PairState; regionChannel: PairState; categoryChannel: PairState };
   dispatchRolling?: { secs: number[]; counts: number[] };
 }
 
@@ -56,6 +59,8 @@ export const MAX_REGIONS = 64;
 export const MAX_KEYS = 256;
 /** Rows of categories, channels and warehouses sent to screens (the rest as one `(other)` row). */
 export const DETAIL_ROWS = 12;
+/** Values of each side of a drill-down pair tracked one by one at most. */
+export const MAX_PAIR_KEYS = 64;
 
 export interface AggregatorOptions {
   /** Start of the per-second series (T0 − 5 min). */
@@ -103,6 +108,11 @@ export class Aggregator {
   readonly #categories = new Breakdown(MAX_KEYS);
   readonly #channels = new Breakdown(MAX_KEYS);
   readonly #warehouses = new WarehouseTable(MAX_KEYS);
+  readonly #regionCategory = new PairTable(MAX_PAIR_KEYS);
+  readonly #regionChannel = new PairTable(MAX_PAIR_KEYS);
+  readonly #categoryChannel = new PairTable(MAX_PAIR_KEYS);
+  /** Milestone thresholds, ascending (the admin may replace them). */
+  #thresholds: bigint[];
   readonly #dispatched = new RollingCounter(60);
   /** Flash SKU → its row; sold counts by quantity. */
   readonly #flash = new Map<string, FlashRow & { stock: number }>();
@@ -121,6 +131,7 @@ export class Aggregator {
     const dedupe = { windowMs: this.#opts.dedupeWindowMs, maxIds: this.#opts.dedupeMaxIds };
     this.#ids = { orders: new DedupeWindow(dedupe), logistics: new DedupeWindow(dedupe), payments: new DedupeWindow(dedupe) };
     this.series = new PerSecondSeries(opts.seriesStartMs);
+    this.#thresholds = [...opts.milestonesMinor];
     this.#milestones = opts.milestonesMinor.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null, ...(m === opts.lastYearMinor ? { kind: 'lastYear' as const } : {}) }));
     this.#armMilestone();
   }
@@ -142,6 +153,9 @@ export class Aggregator {
     this.#regions.add(o.region, o.amountMinor);
     this.#categories.add(o.category, o.amountMinor);
     this.#channels.add(o.channel, o.amountMinor);
+    this.#regionCategory.add(o.region, o.category, o.amountMinor);
+    this.#regionChannel.add(o.region, o.channel, o.amountMinor);
+    this.#categoryChannel.add(o.category, o.channel, o.amountMinor);
     if (o.sku !== undefined && this.#flash.size > 0) this.#sellFlash(o);
     this.#toNextMilestone -= o.amountMinor;
     if (this.#toNextMilestone <= 0) this.#crossMilestones(o.tsMs);
@@ -156,7 +170,7 @@ export class Aggregator {
   }
 
   #armMilestone(): void {
-    const next = this.#opts.milestonesMinor[this.#nextMilestone];
+    const next = this.#thresholds[this.#nextMilestone];
     if (next === undefined) {
       this.#toNextMilestone = Infinity;
       return;
@@ -168,7 +182,7 @@ export class Aggregator {
   #crossMilestones(tsMs: number): void {
     const gmv = this.#gmv.value;
     let changed = false;
-    while (this.#nextMilestone < this.#milestones.length && gmv >= this.#opts.milestonesMinor[this.#nextMilestone]!) {
+    while (this.#nextMilestone < this.#milestones.length && gmv >= this.#thresholds[this.#nextMilestone]!) {
       this.#milestones[this.#nextMilestone]!.reachedAtMs = tsMs;
       this.#nextMilestone++;
       changed = true;
@@ -258,6 +272,7 @@ export class Aggregator {
           warehouses: this.#warehouses.state(),
         },
         flash: this.#flashRows(),
+        pairs: { regionCategory: this.#regionCategory.state(), regionChannel: this.#regionChannel.state(), categoryChannel: this.#categoryChannel.state() },
         dispatchRolling: this.#dispatched.state(),
       },
       seriesChunks: this.series.takeDirtyChunks(),
@@ -317,6 +332,11 @@ export class Aggregator {
       }
     }
     if (state.dispatchRolling) this.#dispatched.restore(state.dispatchRolling);
+    if (state.pairs) {
+      this.#regionCategory.restore(state.pairs.regionCategory);
+      this.#regionChannel.restore(state.pairs.regionChannel);
+      this.#categoryChannel.restore(state.pairs.categoryChannel);
+    }
     this.alertsVersion++;
     this.milestonesVersion++;
   }
@@ -358,6 +378,52 @@ export class Aggregator {
       last60s: this.#rolling.sum(nowMs, 60),
       dispatched60s: this.#dispatched.sum(nowMs, 60),
     };
+  }
+
+  /**
+   * One slice for drill-down: the totals of one region, category or channel and the other two
+   * dimensions within it. Null when the key was never seen.
+   */
+  drill(dim: DrillDim, key: string): Drill | null {
+    const own = (dim === 'region' ? this.#regions : dim === 'category' ? this.#categories : this.#channels).rows().find((r) => r.key === key);
+    if (!own) return null;
+    const d: Drill = { dim, key, gmvMinor: own.gmvMinor, orders: own.orders };
+    if (dim === 'region') {
+      d.categories = this.#regionCategory.withinA(key);
+      d.channels = this.#regionChannel.withinA(key);
+    } else if (dim === 'category') {
+      d.regions = this.#regionCategory.withinB(key);
+      d.channels = this.#categoryChannel.withinA(key);
+    } else {
+      d.regions = this.#regionChannel.withinB(key);
+      d.categories = this.#categoryChannel.withinB(key);
+    }
+    return d;
+  }
+
+  /**
+   * Replaces the milestone thresholds (admin). Thresholds already reached keep their time; a new
+   * threshold the GMV has already passed is refused, since the crossing order is no longer known.
+   * @returns a reason when refused (nothing changed), else null
+   */
+  setMilestones(thresholds: readonly bigint[], lastYearMinor: bigint | null): string | null {
+    const reached = new Map(this.#milestones.map((m) => [m.thresholdMinor, m.reachedAtMs]));
+    const gmv = this.#gmv.value;
+    for (let i = 0; i < thresholds.length; i++) {
+      if (i > 0 && thresholds[i]! <= thresholds[i - 1]!) return `milestones[${i}] must be greater than the one before`;
+      const t = thresholds[i]!;
+      if ((reached.get(t.toString()) ?? null) === null && gmv >= t) return `milestones[${i}] is already below the GMV counted (${gmv}); its crossing time is unknown`;
+    }
+    this.#thresholds = [...thresholds];
+    this.#milestones.length = 0;
+    for (const t of thresholds) {
+      this.#milestones.push({ thresholdMinor: t.toString(), reachedAtMs: reached.get(t.toString()) ?? null, ...(t === lastYearMinor ? { kind: 'lastYear' as const } : {}) });
+    }
+    this.#nextMilestone = this.#milestones.findIndex((m) => m.reachedAtMs === null);
+    if (this.#nextMilestone < 0) this.#nextMilestone = this.#milestones.length;
+    this.#armMilestone();
+    this.milestonesVersion++;
+    return null;
   }
 
   #flashRows(): FlashRow[] {

@@ -144,3 +144,78 @@ export class WarehouseTable {
     }
   }
 }
+
+/** Saved form of a {@link PairTable}: [a, b, gmvMinor, orders]. */
+export type PairState = [string, string, string, number][];
+
+/**
+ * GMV and orders for every pair of two dimensions (region × category, ...), for drill-down: the
+ * categories within one region, the regions within one category. Bounded: the first `maxKeys`
+ * distinct values of each side are tracked, later ones fold into `(other)`.
+ */
+export class PairTable {
+  readonly #cells = new Map<string, Map<string, Cell>>();
+  readonly #seenA = new Set<string>();
+  readonly #seenB = new Set<string>();
+  readonly #maxKeys: number;
+
+  constructor(maxKeys: number) {
+    this.#maxKeys = maxKeys;
+  }
+
+  #key(seen: Set<string>, k: string | undefined): string {
+    if (k === undefined) return NONE_KEY;
+    if (seen.has(k)) return k;
+    if (seen.size >= this.#maxKeys) return OTHER_KEY;
+    seen.add(k);
+    return k;
+  }
+
+  add(a: string | undefined, b: string | undefined, minor: number): void {
+    const ka = this.#key(this.#seenA, a);
+    const kb = this.#key(this.#seenB, b);
+    let row = this.#cells.get(ka);
+    if (row === undefined) this.#cells.set(ka, (row = new Map()));
+    let c = row.get(kb);
+    if (c === undefined) row.set(kb, (c = { gmv: new MoneySum(), orders: 0 }));
+    c.gmv.add(minor);
+    c.orders++;
+  }
+
+  /** The b-side rows within a = `key`, largest first. */
+  withinA(key: string): BreakdownRow[] {
+    return PairTable.#rows(this.#cells.get(key) ?? new Map());
+  }
+
+  /** The a-side rows within b = `key`, largest first. */
+  withinB(key: string): BreakdownRow[] {
+    const col = new Map<string, Cell>();
+    for (const [a, row] of this.#cells) {
+      const c = row.get(key);
+      if (c) col.set(a, c);
+    }
+    return PairTable.#rows(col);
+  }
+
+  static #rows(m: Map<string, Cell>): BreakdownRow[] {
+    const rows = [...m].map(([key, c]) => ({ key, gmvMinor: c.gmv.value.toString(), orders: c.orders }));
+    rows.sort((x, y) => compareMinor(y.gmvMinor, x.gmvMinor) || (x.key < y.key ? -1 : 1));
+    return rows;
+  }
+
+  state(): PairState {
+    const out: PairState = [];
+    for (const [a, row] of this.#cells) for (const [b, c] of row) out.push([a, b, c.gmv.value.toString(), c.orders]);
+    return out;
+  }
+
+  restore(s: PairState): void {
+    for (const [a, b, gmv, orders] of s) {
+      let row = this.#cells.get(a);
+      if (row === undefined) this.#cells.set(a, (row = new Map()));
+      row.set(b, { gmv: new MoneySum(BigInt(gmv)), orders });
+      if (a !== NONE_KEY && a !== OTHER_KEY) this.#seenA.add(a);
+      if (b !== NONE_KEY && b !== OTHER_KEY) this.#seenB.add(b);
+    }
+  }
+}

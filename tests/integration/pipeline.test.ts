@@ -197,10 +197,14 @@ describe('Redis Streams → server → Socket.IO', () => {
 describe('access', () => {
   it('refuses anonymous and wrong-token requests and sockets, but serves health without sales data', async () => {
     w = await startTestWarroom();
-    for (const path of ['/api/state', '/wall', '/', '/assets/x.js']) {
+    for (const path of ['/api/state', '/wall']) {
       expect((await fetch(`${w.app.url}${path}`)).status, path).toBe(401);
       expect((await fetch(`${w.app.url}${path}`, { headers: { Authorization: 'Bearer nope-nope-nope-nope' } })).status, path).toBe(401);
     }
+    // The executive view sends a signed-out browser to the sign-in page, never to data.
+    const exec = await fetch(`${w.app.url}/`, { redirect: 'manual' });
+    expect(exec.status).toBe(303);
+    expect(exec.headers.get('location')).toBe('/login?next=%2F');
     expect((await fetch(`${w.app.url}/wall?token=wrong-token-xxxxxxxx`, { redirect: 'manual' })).status).toBe(401);
     const health = await fetch(`${w.app.url}/healthz`);
     const body = await health.text();

@@ -28,7 +28,7 @@ describe('npm run reconcile', () => {
     await w.redis.xadd(`${k}weather`, '*', 'id', 'w1', 'region', 'nowhere', 'severity', 'info', 'kind', 'fog');
     await waitFor(() => (w!.app.aggregator.orders === 26 && w!.app.aggregator.parcels().picked === 4 && w!.app.aggregator.totals().rejected === 2 ? true : undefined));
 
-    const env = { REDIS_URL: inject('redisUrl'), WARROOM_KEY_PREFIX: k, WARROOM_URL: w.app.url, WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'admin-token-for-tests-0123456789' };
+    const env = { REDIS_URL: inject('redisUrl'), WARROOM_KEY_PREFIX: k, WARROOM_URL: w.app.url, WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%' };
     const ok = await runReconcile(env);
     expect(ok.out).toContain('no differences');
     expect(ok.code).toBe(0);

@@ -7,7 +7,7 @@ export function serverEnv(redisUrl: string, t0Iso: string, extra: Record<string,
   return {
     REDIS_URL: redisUrl,
     WARROOM_VIEWER_TOKEN: FAULT_VIEWER_TOKEN,
-    WARROOM_ADMIN_TOKEN: 'fault-admin-token-0123456789',
+    WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
     WARROOM_EVENT: 'events/demo.json',
     WARROOM_T0: t0Iso,
     ...extra,

@@ -39,7 +39,7 @@ export function testEvent(patch: Partial<EventDefinition> = {}): EventDefinition
 export async function startTestWarroom(env: Record<string, string> = {}, event = testEvent()): Promise<TestWarroom> {
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   const config = loadConfig(
-    { PORT: '0', REDIS_URL: inject('redisUrl'), WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'admin-token-for-tests-0123456789', WARROOM_KEY_PREFIX: prefix, WARROOM_READ_BLOCK_MS: '200', ...env },
+    { PORT: '0', REDIS_URL: inject('redisUrl'), WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%', WARROOM_KEY_PREFIX: prefix, WARROOM_READ_BLOCK_MS: '200', ...env },
     () => randomBytes(24).toString('hex'),
   );
   const app = await startWarroom(config, event, silentLogger);

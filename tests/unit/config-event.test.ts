@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     [{ WARROOM_VIEWER_TOKEN: 'short' }, /WARROOM_VIEWER_TOKEN/],
     [{ WARROOM_KEY_PREFIX: 'bad prefix' }, /WARROOM_KEY_PREFIX/],
     [{ WARROOM_VIEWER_TOKEN: 'same-token-123456789', WARROOM_ADMIN_TOKEN: 'same-token-123456789' }, /WARROOM_ADMIN_TOKEN/],
+    [{ WARROOM_ADMIN_TOKEN: 'admin-token-for-the-night-0123456789' }, /WARROOM_ADMIN_TOKEN contains a common word/],
+    [{ WARROOM_ADMIN_TOKEN: 'aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbb' }, /WARROOM_ADMIN_TOKEN is too repetitive/],
+    [{ WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$' }, /WARROOM_ADMIN_TOKEN must be at least 32 characters/],
+    [{ WARROOM_ADMIN_USER: 'ops' }, /WARROOM_ADMIN_USER and WARROOM_ADMIN_PASSWORD must be set together/],
+    [{ WARROOM_ADMIN_USER: 'ops', WARROOM_ADMIN_PASSWORD: 'password123' }, /WARROOM_ADMIN_PASSWORD must be at least 12 characters/],
+    [{ WARROOM_ADMIN_USER: 'ops', WARROOM_ADMIN_PASSWORD: 'password1234567' }, /WARROOM_ADMIN_PASSWORD is too close to a common password/],
+    [{ WARROOM_CORS_ORIGINS: 'https://ok.example.com, *' }, /WARROOM_CORS_ORIGINS: "\*"/],
   ])('%o fails naming the variable', (env, re) => {
     expect(() => loadConfig(env, mk)).toThrow(re);
   });
@@ -74,6 +81,9 @@ describe('event definition', () => {
     const usd = parseEventDefinition({ ...noMilestones, currency: { code: 'USD', minorDigits: 2 } }, 'e.json', NOW);
     expect(usd.milestonesMinor[0]).toBe(100_000_000n); // $1M in cents
     expect(usd.map).toBe('usa');
+    const eur = parseEventDefinition({ ...noMilestones, currency: { code: 'EUR', minorDigits: 2 } }, 'e.json', NOW);
+    expect(eur.map).toBe('china'); // world only when configured
+    expect(parseEventDefinition({ ...good, map: 'world' }, 'e.json', NOW).map).toBe('world');
   });
   it('adds last year\'s total to the milestones, in order, and keeps its curve exact', () => {
     const e = parseEventDefinition({ ...good, lastYear: { total: '50000000.00', curve: [[0, '0'], [71, '10000000.00']] } }, 'e.json', NOW);
