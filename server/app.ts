@@ -287,7 +287,8 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       limits: {
         perIp: new RateLimiter(100, 400, now),
         perCredential: new RateLimiter(50, 200, now),
-        login: new RateLimiter(5 / 60, 5, now),
+        loginPerIp: new RateLimiter(1, 60, now),
+        loginPerUser: new RateLimiter(5 / 60, 5, now),
       },
       log,
       health: () => {

@@ -31,8 +31,9 @@ export interface HttpDeps {
     perIp: RateLimiter;
     /** Requests per credential. */
     perCredential: RateLimiter;
-    /** Sign-in attempts per IP and per username. */
-    login: RateLimiter;
+    /** Sign-in attempts per IP (an office NAT: generous) and per username (guessing: strict). */
+    loginPerIp: RateLimiter;
+    loginPerUser: RateLimiter;
   };
   log: { warn(msg: string): void };
 }
@@ -217,10 +218,10 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   async function login(req: IncomingMessage, res: ServerResponse, ip: string): Promise<void> {
     const origin = req.headers.origin;
     if (origin && !ownOrigins(req).includes(origin)) return fail(res, 403, 'cross-origin request refused');
-    if (!deps.limits.login.take(`ip:${ip}`)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
+    if (!deps.limits.loginPerIp.take(ip)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
     const body = (await readJson(req)) as { username?: unknown; password?: unknown };
     const username = typeof body.username === 'string' ? body.username.slice(0, 64) : '';
-    if (!deps.limits.login.take(`user:${username}`)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
+    if (!deps.limits.loginPerUser.take(username)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
     const r = await deps.creds.login(username, typeof body.password === 'string' ? body.password : '');
     if (!r) return fail(res, 401, 'wrong username or password');
     return send(res, 204, '', 'text/plain', { 'Set-Cookie': sessionCookie(r.sessionId, deps.sessionTtlMs) });
