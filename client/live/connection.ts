@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   token?: string;
   /** How often the clock offset is measured again. @default 5 min */
   clockRefreshMs?: number;
+  /** What the server's `reload` does. @default () => location.reload() */
+  reload?: () => void;
 }
 
 type WarroomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -51,6 +53,10 @@ export class LiveConnection {
       if (this.#store.applyTick(t) === 'gap') void this.resync();
       else this.#markLive();
     });
+    s.on('banner', (b) => this.#store.applyBanner(b));
+    s.on('event', (e) => this.#store.applyEvent(e));
+    const reload = opts.reload ?? (() => location.reload());
+    s.on('reload', () => reload());
     this.#timers.push(setInterval(() => this.#checkStale(), 100));
     this.#timers.push(setInterval(() => void this.#measureClock(), opts.clockRefreshMs ?? 5 * 60_000));
     if (typeof document !== 'undefined') {

@@ -2,6 +2,7 @@
  * The one owner of live state on the client. The connection feeds it snapshots and ticks;
  * widgets only read it. Counters never visibly run backwards within an epoch.
  */
+import type { Banner } from '../../shared/api';
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
 import type { Alarm, Detail, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
 
@@ -31,6 +32,8 @@ export class LiveStore {
   /** Bumped when the series arrays change (they are mutated in place, not reactive themselves). */
   seriesVersion = $state(0);
   tickIntervalMs = $state(100);
+  /** The admin's takeover banner (shown until its `untilMs`, server time); null when there is none. */
+  banner = $state.raw<Banner | null>(null);
 
   /** Per-second series, columnar: seconds since the epoch, orders, GMV in minor units. */
   readonly seriesX: number[] = [];
@@ -64,7 +67,18 @@ export class LiveStore {
     this.milestones = s.milestones;
     this.alarms = s.alarms;
     this.detail = s.detail;
+    this.banner = s.banner ?? null;
     this.#applyCommon(s, sameEpoch);
+  }
+
+  /** The admin set (or, with null, cleared) the takeover banner. */
+  applyBanner(b: Banner | null): void {
+    this.banner = b;
+  }
+
+  /** The event's definition changed (T0 shifted, target or milestones edited). */
+  applyEvent(e: EventInfo): void {
+    this.event = e;
   }
 
   /** Applies a tick if it follows the last message; otherwise reports a gap and changes nothing. */
