@@ -65,6 +65,9 @@ export async function startServer(redisUrl: string, keyPrefix: string, extraEnv:
     WARROOM_VIEWER_TOKEN: VIEWER_TOKEN,
     WARROOM_ADMIN_TOKEN: ADMIN_TOKEN,
     WARROOM_KEY_PREFIX: keyPrefix,
+    // Many test clients share one address and one token.
+    WARROOM_MAX_SOCKETS_PER_IP: '5000',
+    WARROOM_MAX_SOCKETS_PER_CREDENTIAL: '5000',
     WARROOM_T0: 'now+0s',
     ...extraEnv,
   };

@@ -21,7 +21,7 @@ export interface ServerConfig {
   sessionTtlMs: number;
   /** Live sockets per client IP at most. @default 200 */
   maxSocketsPerIp: number;
-  /** Live sockets per credential at most (a viewer token drives a few screens). @default 100 */
+  /** Live sockets per credential at most (one viewer token may drive a room of screens). @default 500 */
   maxSocketsPerCredential: number;
   /** Path of the event definition file. @default "events/demo.json" */
   eventPath: string;
@@ -100,7 +100,7 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
     corsOrigins,
     sessionTtlMs: int(env, 'WARROOM_SESSION_HOURS', 12, 1, 720) * 3600_000,
     maxSocketsPerIp: int(env, 'WARROOM_MAX_SOCKETS_PER_IP', 200, 1, 100_000),
-    maxSocketsPerCredential: int(env, 'WARROOM_MAX_SOCKETS_PER_CREDENTIAL', 100, 1, 100_000),
+    maxSocketsPerCredential: int(env, 'WARROOM_MAX_SOCKETS_PER_CREDENTIAL', 500, 1, 100_000),
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     redisUrl,

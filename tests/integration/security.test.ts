@@ -279,3 +279,30 @@ describe('audit', () => {
     expect(all).not.toMatch(/scrypt\$/);
   });
 });
+
+describe('connection limits', () => {
+  it('refuses sockets past the per-credential and per-address bounds, and admits again when one closes', async () => {
+    const small = await startTestWarroom({ WARROOM_MAX_SOCKETS_PER_CREDENTIAL: '3', WARROOM_MAX_SOCKETS_PER_IP: '5' });
+    const mine: TestSocket[] = [];
+    const open = (token: string) => {
+      const s = connectClient(small.app.url, token);
+      mine.push(s);
+      return new Promise<TestSocket>((resolve, reject) => {
+        s.once('snapshot', () => resolve(s));
+        s.once('connect_error', reject);
+      });
+    };
+    try {
+      const three = await Promise.all([open(VIEWER_TOKEN), open(VIEWER_TOKEN), open(VIEWER_TOKEN)]);
+      await expect(open(VIEWER_TOKEN)).rejects.toThrow('too many connections for this credential');
+      await Promise.all([open(ADMIN_TOKEN), open(ADMIN_TOKEN)]); // another credential: 5 from this address
+      await expect(open(ADMIN_TOKEN)).rejects.toThrow('too many connections from this address');
+      three[0]!.close();
+      await new Promise((r) => setTimeout(r, 200));
+      await expect(open(VIEWER_TOKEN)).resolves.toBeTruthy();
+    } finally {
+      for (const s of mine) s.close();
+      await small.close();
+    }
+  });
+});

@@ -9,6 +9,9 @@ export function serverEnv(redisUrl: string, t0Iso: string, extra: Record<string,
     WARROOM_VIEWER_TOKEN: FAULT_VIEWER_TOKEN,
     WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
     WARROOM_EVENT: 'events/demo.json',
+    // Many test clients share one address and one token.
+    WARROOM_MAX_SOCKETS_PER_IP: '5000',
+    WARROOM_MAX_SOCKETS_PER_CREDENTIAL: '5000',
     WARROOM_T0: t0Iso,
     ...extra,
   };
