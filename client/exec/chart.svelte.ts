@@ -61,8 +61,11 @@ export class TimeWindow {
 }
 
 export interface ChartSpec {
-  /** Options for a box of this size in CSS px (cursor, drag and hooks are added here). */
-  options(width: number, height: number): uPlot.Options;
+  /**
+   * Options for a box of this size in CSS px (cursor, drag and hooks are added here); `forExport`:
+   * larger text for the PNG export.
+   */
+  options(width: number, height: number, forExport?: boolean): uPlot.Options;
   /** Reactive: read what the data depends on (a version number). Called in an effect. */
   version(): unknown;
   /** Builds the data; called untracked, at most once per `minIntervalMs`. */
@@ -91,12 +94,43 @@ export class ExecChart {
     this.#minIntervalMs = minIntervalMs;
   }
 
+  /**
+   * The chart as shown (same data, same time window) drawn again at `width`×`height` CSS px for the
+   * PNG export, so a phone's narrow chart still exports wide. Null while the chart is not mounted.
+   */
+  async snapshot(width: number, height: number): Promise<HTMLCanvasElement | null> {
+    const u = this.plot;
+    if (!u) return null;
+    const host = document.createElement('div');
+    host.style.cssText = `position:fixed;left:${-2 * width}px;top:0;width:${width}px;height:${height}px;pointer-events:none;visibility:hidden;`;
+    document.body.appendChild(host);
+    let copy: uPlot | null = null;
+    try {
+      const opts = this.#spec.options(width, height, true);
+      copy = new uPlot({ ...opts, cursor: { show: false } }, u.data, host);
+      const c = copy;
+      const { min, max } = this.range;
+      await new Promise((r) => requestAnimationFrame(r));
+      c.batch(() => c.setScale('x', { min, max }));
+      const src = c.ctx.canvas;
+      const out = document.createElement('canvas');
+      out.width = src.width;
+      out.height = src.height;
+      out.getContext('2d')?.drawImage(src, 0, 0);
+      return out;
+    } finally {
+      copy?.destroy();
+      host.remove();
+    }
+  }
+
   readonly attach: Attachment<HTMLElement> = (node) => {
     const spec = this.#spec;
     const win = this.#win;
     let lastDrawMs = 0;
     let pending: ReturnType<typeof setTimeout> | undefined;
     let panFrom: { x: number; range: Range } | null = null;
+    let lastTouchMs = -Infinity;
 
     const target = (): Range => win.zoom ?? spec.full();
     const applyScale = (u: uPlot): void => {
@@ -140,6 +174,9 @@ export class ExecChart {
           drag: { x: true, y: false, setScale: false, dist: 8 },
           points: { size: 9, width: 2, fill: '#0a0f1e' },
           bind: {
+            // After a tap the browser sends the emulated mouse away ("mouseleave"): on touch the
+            // crosshair stays where the finger was, until a touch elsewhere.
+            mouseleave: (_u, _t, handler) => (e) => (performance.now() - lastTouchMs < 1000 ? null : handler(e)),
             // Shift+drag pans the zoomed window instead of selecting.
             mousedown: (_u, _t, handler) => (e) => {
               if (e.shiftKey && e.button === 0 && win.zoom) {
@@ -192,21 +229,35 @@ export class ExecChart {
       over.style.touchAction = 'pan-y';
       const scrub = (e: PointerEvent): void => {
         if (e.pointerType === 'mouse') return;
+        lastTouchMs = performance.now();
         const r = over.getBoundingClientRect();
         u.setCursor({ left: Math.max(0, Math.min(r.width, e.clientX - r.left)), top: e.clientY - r.top });
       };
       over.addEventListener('pointerdown', scrub);
       over.addEventListener('pointermove', scrub);
+      over.addEventListener('pointerup', (e) => {
+        if (e.pointerType !== 'mouse') lastTouchMs = performance.now();
+      });
       lastDrawMs = performance.now();
       applyScale(u);
       return u;
     };
 
+    const onTouchElsewhere = (e: PointerEvent): void => {
+      const u = this.plot;
+      if (!u || e.pointerType === 'mouse' || u.over.contains(e.target as Node)) return;
+      if ((u.cursor.left ?? -1) >= 0) u.setCursor({ left: -10, top: -10 });
+    };
+    document.addEventListener('pointerdown', onTouchElsewhere, { passive: true });
+
     const ro = new ResizeObserver(([entry]) => {
       if (!entry) return;
       const { width, height } = entry.contentRect;
       if (width < 2 || height < 2) return;
-      if (!this.plot) this.plot = make(Math.floor(width), Math.floor(height));
+      if (!this.plot) {
+        this.plot = make(Math.floor(width), Math.floor(height));
+        this.drawn++;
+      }
       else if (Math.abs(this.plot.width - width) > 1 || Math.abs(this.plot.height - height) > 1) {
         this.plot.setSize({ width: Math.floor(width), height: Math.floor(height) });
       }
@@ -233,6 +284,7 @@ export class ExecChart {
     return () => {
       clearTimeout(pending);
       onPanEnd();
+      document.removeEventListener('pointerdown', onTouchElsewhere);
       ro.disconnect();
       this.plot?.destroy();
       this.plot = null;

@@ -11,7 +11,7 @@ export type DrillStatus =
   | { kind: 'ok'; drill: Drill; atMs: number }
   /** 401/403: the credential is not an executive's or admin's. */
   | { kind: 'forbidden'; status: number }
-  /** 404: the server has no drill-down (yet). */
+  /** 404: no orders in the slice yet (or a server without drill-down). */
   | { kind: 'unavailable' }
   | { kind: 'error'; message: string };
 

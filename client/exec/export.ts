@@ -49,14 +49,33 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: numb
   ctx.fillText(text, x, y);
 }
 
-/** Composes the PNG: 1600 px wide at 2× (3200 px), figures on top, each chart below at its aspect ratio. */
-export async function composePng(input: PngInput, scale = 2): Promise<Blob> {
-  const W = 1600;
+/** CSS px width of the exported image; charts are drawn for {@link PNG_CHART_WIDTH} inside it. */
+export const PNG_WIDTH = 1600;
+export const PNG_CHART_WIDTH = PNG_WIDTH - 2 * 40 - 40;
+
+/** Loads the font slices the text needs: canvas text does not fetch a unicode-range slice by itself. */
+async function loadFonts(texts: string[]): Promise<void> {
+  if (typeof document === 'undefined' || !document.fonts) return;
+  const text = [...new Set(texts.join(''))].join('');
+  try {
+    await Promise.all([document.fonts.load(`400 20px 'Noto Sans SC'`, text), document.fonts.load(`700 20px 'Noto Sans SC'`, text)]);
+  } catch {
+    // A missing slice only falls back to a system font.
+  }
+}
+
+/**
+ * Composes the PNG: {@link PNG_WIDTH} CSS px wide at `scale` (the screen's pixel ratio, 1–2), the
+ * headline figures on top, each chart below at its aspect ratio.
+ */
+export async function composePng(input: PngInput, scale = Math.min(2, Math.max(1, typeof devicePixelRatio === 'number' ? devicePixelRatio : 1))): Promise<Blob> {
+  await loadFonts([input.title, input.subtitle, input.footer, ...input.figures.flatMap((f) => [f.label, f.value]), ...input.charts.flatMap((c) => [c.title, c.note ?? ''])]);
+  const W = PNG_WIDTH;
   const pad = 40;
   const inner = W - 2 * pad;
   const chartBoxes = input.charts.map((c) => {
     const aspect = c.canvas.height / Math.max(1, c.canvas.width);
-    const h = Math.round(Math.min(560, Math.max(260, inner * aspect)));
+    const h = Math.round(Math.min(640, Math.max(260, (inner - 40) * aspect)));
     return { c, h };
   });
   const headerH = 120;
