@@ -3,6 +3,8 @@
 // for its country: the part before the first `-` (`GB-LND` -> GB), or the whole code when it has
 // none (`GB`). Pure functions, no geometry: the widget and the tests share them.
 
+import { NONE_KEY, OTHER_KEY } from '../shared/wire';
+
 export type RegionMapKind = 'china' | 'usa' | 'world';
 
 /** The country of an ISO 3166-2 code (`US-CA` -> US) or of a bare country code (`US` -> US). */
@@ -34,4 +36,14 @@ export function aggregateValues(values: Readonly<Record<string, number>>, key: (
 /** Codes to map regions, first occurrence kept, order kept (`US-CA`, `GB-LND`, `US-NY` -> US, GB). */
 export function distinctRegions(codes: readonly string[], key: (code: string) => string): string[] {
   return [...new Set(codes.map(key))];
+}
+
+/**
+ * What a region map shows from the region breakdown: GMV heat per region code (a float: colour only,
+ * the exact figures are in the rankings) and the top `labelCount` regions to name. The `(none)` and
+ * `(other)` sums are not regions.
+ */
+export function regionHeat(rows: readonly { key: string; gmvMinor: string }[], labelCount = 5): { values: Record<string, number>; labelled: string[] } {
+  const named = rows.filter((r) => r.key !== NONE_KEY && r.key !== OTHER_KEY);
+  return { values: Object.fromEntries(named.map((r) => [r.key, Number(r.gmvMinor)])), labelled: named.slice(0, labelCount).map((r) => r.key) };
 }
