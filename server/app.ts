@@ -24,8 +24,9 @@ import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { eventInfo, type EventDefinition } from './event';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
+import { AlarmBoard } from './alarms';
 import { formatMinor } from '../shared/money';
-import type { Alarm, ClientToServerEvents, Detail, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
+import type { ClientToServerEvents, Detail, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
 
 export interface Warroom {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -119,7 +120,8 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   });
   let epoch: string = randomUUID();
   let cursors: Record<string, string> = {};
-  const alarms: { list: Alarm[]; version: number } = { list: [], version: 0 };
+  // A raised alarm starts a new epoch: every screen resyncs and shows it.
+  const alarms = new AlarmBoard({ now, log, onChange: (raised) => raised && (epoch = randomUUID()) });
   let ingest: Ingest | undefined;
   const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
 
@@ -146,18 +148,13 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   const watchHistory = async (): Promise<void> => {
     if (checking) return; // one check at a time, also while Redis hangs (SIGSTOP)
     checking = true;
-    let found: Alarm[];
+    let found;
     try {
-      found = await checkHistory(redis, currentCursors(), now());
+      found = await checkHistory(redis, currentCursors());
     } finally {
       checking = false;
     }
-    const fresh = found.filter((a) => !alarms.list.some((b) => b.kind === a.kind && b.stream === a.stream && b.detail === a.detail));
-    if (fresh.length === 0) return;
-    for (const a of fresh) log.error(`ALARM ${a.kind} on ${a.stream}: ${a.detail}`);
-    alarms.list = [...alarms.list, ...fresh].slice(-20);
-    alarms.version++;
-    epoch = randomUUID();
+    const fresh = found.map((a) => alarms.raise(a)).filter((a) => a !== null);
     // What the checkpoint kept beside its JSON may be gone with the data: save it all again.
     if (fresh.some((a) => a.kind === 'history_lost')) aggregator.needFullSave();
   };
@@ -267,7 +264,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     io,
     aggregator,
     () => ing.status,
-    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => alarms },
+    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }) },
     now,
   );
   const state = (): ApiState => {
@@ -295,7 +292,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
         const src = ing.status;
         const t = now();
         const lastTickAgeMs = publisher.lastTickMs === null ? null : t - publisher.lastTickMs;
-        const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000 && alarms.list.length === 0;
+        const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000 && alarms.active().length === 0;
         return {
           ok,
           redis: src.redis,
@@ -311,7 +308,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
             saves: checkpointer.saves,
             failures: checkpointer.failures,
           },
-          alarms: alarms.list.map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs })),
+          alarms: alarms.active().map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs })),
           dedupe: aggregator.dedupeStatus(),
           eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         };

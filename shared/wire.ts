@@ -74,14 +74,41 @@ export interface Detail {
 }
 
 /** Something the room must know that the numbers cannot show by themselves. */
+/**
+ * Why the server cannot prove a number is complete. `history_lost`: Redis came back without entries
+ * already counted; `history_trimmed`: entries were trimmed before warroom read them;
+ * `redis_emptied`: Redis was flushed or restarted empty (the server's marker vanished);
+ * `recount_incomplete`: a recount from the streams (checkpoint missing or corrupt) could not see
+ * the whole history; `checkpoint_corrupt`: the saved checkpoint was unusable; `checkpoint_failing`:
+ * checkpoints have been failing for a while (a restart would re-read more, or lose state);
+ * `id_in_future`: a producer wrote entry IDs ahead of the server clock; `entry_too_large`: an entry
+ * too large to read was stepped over; `config_garbage`: a stored override (banner, event) was
+ * unreadable and ignored; `currency_changed`: saved state and the event file disagree.
+ */
+export type AlarmKind =
+  | 'history_lost'
+  | 'history_trimmed'
+  | 'redis_emptied'
+  | 'recount_incomplete'
+  | 'checkpoint_corrupt'
+  | 'checkpoint_failing'
+  | 'id_in_future'
+  | 'entry_too_large'
+  | 'config_garbage'
+  | 'currency_changed';
+
 export interface Alarm {
-  /** `history_lost`: Redis came back without entries already counted (restart without persistence,
-   *  restore of an older snapshot); `history_trimmed`: entries were trimmed before warroom read them. */
-  kind: 'history_lost' | 'history_trimmed';
+  /** Stable id (acknowledgement refers to it). */
+  id: string;
+  kind: AlarmKind;
+  /** The stream or key concerned; '' when none. */
   stream: string;
   /** Server time it was detected. */
   atMs: number;
   detail: string;
+  /** Server time an admin acknowledged it, and who; null while it is active (shown, health 503). */
+  ackedAtMs: number | null;
+  ackedBy: string | null;
 }
 
 /** Where the data comes from and whether it is current. */
