@@ -1,5 +1,6 @@
 /** Screen labels in the two supported languages. */
 import type { Locale } from './format';
+import { ownValue } from '../shared/dict';
 
 const zh = {
   startsIn: '距开始',
@@ -45,6 +46,7 @@ const zh = {
   vsLastYear: '同比',
   passedLastYear: '超越去年全天',
   peak: '峰值',
+  outageGap: '数据源中断',
   perSec: '笔/秒',
   visitors: '在线访客',
   map: '订单热力',
@@ -152,6 +154,7 @@ const en: Labels = {
   vsLastYear: 'vs last year',
   passedLastYear: 'passed last year',
   peak: 'Peak',
+  outageGap: 'Source outage',
   perSec: '/s',
   visitors: 'Visitors online',
   map: 'Orders by region',
@@ -239,7 +242,8 @@ const TOKENS: Record<string, { zh: string; en: string }> = {
 export function tokenName(key: string, locale: Locale): string {
   if (key === '(none)') return labels(locale).none;
   if (key === '(other)') return labels(locale).other;
-  const t = TOKENS[key];
+  // Own entries only: a channel named `constructor` or `toString` is a name, not Object.prototype's member.
+  const t = ownValue(TOKENS, key);
   return t ? (locale === 'zh-CN' ? t.zh : t.en) : key;
 }
 
@@ -258,6 +262,6 @@ const REGIONS: Record<string, [string, string]> = {
 /** An ISO 3166-2 region as shown on screen: the province name for China, the code otherwise. */
 export function regionName(code: string, locale: Locale): string {
   if (code === '(none)' || code === '(other)') return tokenName(code, locale);
-  const r = REGIONS[code];
+  const r = ownValue(REGIONS, code);
   return r ? (locale === 'zh-CN' ? r[0] : r[1]) : code;
 }

@@ -125,6 +125,16 @@ export interface SourceStatus {
 }
 
 /**
+ * An interval (server time) during which the server could not read the streams. Its seconds on the
+ * per-second charts were counted late, by event time (`ts`), or, for orders without `ts`, not at
+ * all: those count when they were finally written. `toMs` is null while it lasts.
+ */
+export interface Outage {
+  fromMs: number;
+  toMs: number | null;
+}
+
+/**
  * Per-second series since `startMs` (T0 − 5 min), columnar like uPlot's data.
  * In a tick, the arrays replace the buckets from index `from` on.
  */
@@ -154,6 +164,8 @@ export interface Snapshot extends Stamped {
   alerts: WeatherAlert[];
   milestones: Milestone[];
   series: SeriesSlice;
+  /** The newest source outages, oldest first (at most 50). */
+  outages: Outage[];
   source: SourceStatus;
   alarms: Alarm[];
   detail: Detail;
@@ -162,7 +174,7 @@ export interface Snapshot extends Stamped {
 }
 
 /**
- * A small delta; `alerts`, `milestones`, `alarms` and `detail`, when present, replace the client's
+ * A small delta; `alerts`, `milestones`, `alarms`, `outages` and `detail`, when present, replace the client's
  * copies whole (`detail` comes at most once a second: it is the largest part).
  */
 export interface Tick extends Stamped {
@@ -177,6 +189,7 @@ export interface Tick extends Stamped {
   alerts?: WeatherAlert[];
   milestones?: Milestone[];
   alarms?: Alarm[];
+  outages?: Outage[];
   detail?: Detail;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Banner } from '../../shared/api';
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
-import type { Alarm, Detail, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
+import type { Alarm, Detail, Outage, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
 
@@ -24,6 +24,8 @@ export class LiveStore {
   alerts = $state.raw<WeatherAlert[]>([]);
   milestones = $state.raw<Milestone[]>([]);
   alarms = $state.raw<Alarm[]>([]);
+  /** When the server could not read the streams (server time); the charts shade them. */
+  outages = $state.raw<Outage[]>([]);
   source = $state.raw<SourceStatus>({ redis: 'down', staleSinceMs: null, lagMs: null, newestOrderEntryMs: null, ingestPerSec: 0 });
   detail = $state.raw<Detail>({ regions: [], categories: [], channels: [], warehouses: [], flash: [] });
   connection = $state<ConnectionState>('connecting');
@@ -49,6 +51,13 @@ export class LiveStore {
   epoch: string | null = null;
   seq = -1;
 
+  /**
+   * Whether the rates (orders/s, dispatch, ingest) describe the present. While the server cannot
+   * read Redis, or this screen cannot hear the server, they would read 0 or an old value: screens
+   * show "—" in the outage colour instead.
+   */
+  ratesKnown = $derived(this.connection === 'live' && this.source.redis === 'up' && this.source.staleSinceMs === null);
+
   /** Exact GMV in minor units (BigInt), never below what was shown before in this epoch. */
   gmvMinor = $derived(this.totals ? BigInt(this.totals.gmvMinor) : 0n);
 
@@ -66,6 +75,7 @@ export class LiveStore {
     this.alerts = s.alerts;
     this.milestones = s.milestones;
     this.alarms = s.alarms;
+    this.outages = s.outages ?? [];
     this.detail = s.detail;
     this.banner = s.banner ?? null;
     this.#applyCommon(s, sameEpoch);
@@ -89,6 +99,7 @@ export class LiveStore {
     if (t.alerts) this.alerts = t.alerts;
     if (t.milestones) this.milestones = t.milestones;
     if (t.alarms) this.alarms = t.alarms;
+    if (t.outages) this.outages = t.outages;
     if (t.detail) this.detail = t.detail;
     this.#applyCommon(t, true);
     return 'applied';

@@ -3,13 +3,15 @@
  * time takes it), so it can be tested with an injected clock and checkpointed as plain data.
  */
 import { MoneySum } from '../../shared/money';
-import type { LogisticsEvent, Milestone, Order, ParcelsByStage, PaymentEvent, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
-import type { Detail, FlashRow, Rates, Totals, WarehouseRow } from '../../shared/wire';
+import { dictFrom } from '../../shared/dict';
+import { LOGISTICS_STAGES, type LogisticsEvent, type Milestone, type Order, type ParcelsByStage, type PaymentEvent, type PaymentsByChannel, type TrafficGauge, type WeatherAlert } from '../../shared/domain';
+import type { Detail, FlashRow, Outage, Rates, Totals, WarehouseRow } from '../../shared/wire';
 import { Breakdown, PairTable, WarehouseTable, type BreakdownState, type PairState } from './breakdown';
 import type { Drill, DrillDim } from '../../shared/api';
 import { RollingCounter } from './rolling';
 import { CHUNK_SECONDS, PerSecondSeries, type SeriesChunk } from './series';
 import { DedupeWindow, type DedupeJournal, type DedupeState } from './dedupe';
+import { OutageLog } from './outages';
 
 /** Everything of the aggregate a checkpoint keeps as JSON (the id hashes and series go beside it). */
 export interface AggregateState {
@@ -35,6 +37,8 @@ export interface AggregateState {
   /** Region × category, region × channel, category × channel, for drill-down. */
   pairs?: { regionCategory: PairState; regionChannel: PairState; categoryChannel: PairState };
   dispatchRolling?: { secs: number[]; counts: number[] };
+  /** Source outages that annotate the series; absent in checkpoints written before they were kept. */
+  outages?: Outage[];
 }
 
 /** Streams whose ids are deduplicated (and whose id hashes checkpoints keep). */
@@ -89,12 +93,16 @@ export class Aggregator {
   #rejected = 0;
   #duplicates = 0;
   readonly #ids: Record<DedupeStream, DedupeWindow>;
-  readonly #payments: PaymentsByChannel = {};
+  // Keyed tallies are Maps: keys come from producers, and a plain object's `__proto__` or
+  // `constructor` is not a key (see shared/dict.ts).
+  readonly #payments = new Map<string, { ok: number; failed: number }>();
   #paymentChannels = 0;
   #traffic: TrafficGauge | null = null;
-  readonly #rejectedByReason: Record<string, number> = {};
+  readonly #rejectedByReason = new Map<string, number>();
   readonly #rolling = new RollingCounter(60);
   readonly series: PerSecondSeries;
+  /** When reads failed (ingest writes it): the charts mark those seconds. */
+  readonly outages = new OutageLog();
   readonly #parcels: ParcelsByStage = { picked: 0, packed: 0, dispatched: 0, delivered: 0 };
   readonly #alerts = new Map<string, WeatherAlert>();
   readonly #milestones: Milestone[];
@@ -209,10 +217,11 @@ export class Aggregator {
       this.#duplicates++;
       return false;
     }
-    let c = this.#payments[p.channel];
+    let c = this.#payments.get(p.channel);
     if (c === undefined) {
       const key = this.#paymentChannels < MAX_PAYMENT_CHANNELS ? p.channel : 'other';
-      c = this.#payments[key] ??= { ok: 0, failed: 0 };
+      c = this.#payments.get(key);
+      if (c === undefined) this.#payments.set(key, (c = { ok: 0, failed: 0 }));
       if (key !== 'other') this.#paymentChannels++;
     }
     if (p.ok) c.ok++;
@@ -225,10 +234,9 @@ export class Aggregator {
     if (this.#traffic === null || t.tsMs >= this.#traffic.tsMs) this.#traffic = t;
   }
 
+  /** Per channel, as a prototype-free object (a channel may be named `__proto__`). */
   payments(): PaymentsByChannel {
-    const out: PaymentsByChannel = {};
-    for (const [k, v] of Object.entries(this.#payments)) out[k] = { ...v };
-    return out;
+    return dictFrom([...this.#payments].map(([k, v]) => [k, { ok: v.ok, failed: v.failed }] as const));
   }
 
   traffic(): TrafficGauge | null {
@@ -274,6 +282,7 @@ export class Aggregator {
         flash: this.#flashRows(),
         pairs: { regionCategory: this.#regionCategory.state(), regionChannel: this.#regionChannel.state(), categoryChannel: this.#categoryChannel.state() },
         dispatchRolling: this.#dispatched.state(),
+        outages: this.outages.list(),
       },
       seriesChunks: this.series.takeDirtyChunks(),
       journals: { orders: this.#ids.orders.takeJournal(), logistics: this.#ids.logistics.takeJournal(), payments: this.#ids.payments.takeJournal() },
@@ -297,11 +306,13 @@ export class Aggregator {
     this.#gmv = new MoneySum(BigInt(state.gmvMinor));
     this.#orders = state.orders;
     this.#rejected = state.rejected;
-    Object.assign(this.#rejectedByReason, state.rejectedByReason);
+    // Saved objects come from JSON.parse: "__proto__" is an own key there, and Object.assign would
+    // set it as a prototype. Copy key by key into Maps and known fields instead.
+    for (const [code, n] of Object.entries(state.rejectedByReason)) if (Number.isSafeInteger(n)) this.#rejectedByReason.set(code, n);
     this.#duplicates = state.duplicates;
     this.#rolling.restore(state.rolling);
     if (state.seriesStartMs === this.series.startMs) this.series.restore(state.seriesLength, seriesChunks);
-    Object.assign(this.#parcels, state.parcels);
+    for (const s of LOGISTICS_STAGES) if (Number.isSafeInteger(state.parcels[s])) this.#parcels[s] = state.parcels[s];
     for (const a of state.alerts) this.#alerts.set(a.id, a);
     // Milestones are matched by threshold: an event file edited since keeps what still applies.
     const reached = new Map(state.milestones.map((m) => [m.thresholdMinor, m.reachedAtMs]));
@@ -314,7 +325,7 @@ export class Aggregator {
       if (d) this.#ids[s].restore(d, blobs[s]?.current ?? null, blobs[s]?.previous ?? null);
     }
     for (const [k, v] of Object.entries(state.payments ?? {})) {
-      this.#payments[k] = { ok: v.ok, failed: v.failed };
+      this.#payments.set(k, { ok: v.ok, failed: v.failed });
       if (k !== 'other') this.#paymentChannels++;
     }
     this.#traffic = state.traffic ?? null;
@@ -332,6 +343,7 @@ export class Aggregator {
       }
     }
     if (state.dispatchRolling) this.#dispatched.restore(state.dispatchRolling);
+    this.outages.restore(state.outages);
     if (state.pairs) {
       this.#regionCategory.restore(state.pairs.regionCategory);
       this.#regionChannel.restore(state.pairs.regionChannel);
@@ -344,7 +356,7 @@ export class Aggregator {
   /** Counts one dead-lettered entry (or batch item) by its reason code. */
   reject(code: string): void {
     this.#rejected++;
-    this.#rejectedByReason[code] = (this.#rejectedByReason[code] ?? 0) + 1;
+    this.#rejectedByReason.set(code, (this.#rejectedByReason.get(code) ?? 0) + 1);
   }
 
   get gmvMinor(): bigint {
@@ -366,7 +378,7 @@ export class Aggregator {
       gmvMinor: this.#gmv.value.toString(),
       orders: this.#orders,
       rejected: this.#rejected,
-      rejectedByReason: { ...this.#rejectedByReason },
+      rejectedByReason: dictFrom(this.#rejectedByReason),
       duplicates: this.#duplicates,
     };
   }

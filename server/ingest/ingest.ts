@@ -41,6 +41,8 @@ export class Ingest implements Rejecter {
   /** Entries read since start (for the ops strip and benchmarks). */
   entriesRead = 0;
   #everUp = false;
+  /** Server time of the last successful read: where an outage starts (what we knew until then). */
+  #lastReadOkMs: number | null = null;
   readonly #lagByStream = new Map<string, number>();
   readonly #kinds: Map<string, StreamKind>;
 
@@ -90,6 +92,9 @@ export class Ingest implements Rejecter {
   #onStatus(ok: boolean): void {
     if (ok) {
       const recovered = this.#status.redis === 'down' && this.#everUp;
+      this.#lastReadOkMs = this.#now();
+      // Also ends an outage restored open from a checkpoint: this process was not reading either.
+      this.#agg.outages.end(this.#lastReadOkMs);
       this.#everUp = true;
       this.#status.redis = 'up';
       this.#status.staleSinceMs = null;
@@ -100,6 +105,8 @@ export class Ingest implements Rejecter {
     } else {
       this.#status.redis = 'down';
       this.#status.staleSinceMs ??= this.#now();
+      // Only after a read succeeded: before the first one there is no known state to lose.
+      if (this.#lastReadOkMs !== null) this.#agg.outages.begin(this.#lastReadOkMs);
     }
   }
 

@@ -32,6 +32,7 @@ export class Publisher {
   #alertsSent = -1;
   #milestonesSent = -1;
   #alarmsSent = -1;
+  #outagesSent = -1;
   #detailSentMs = -Infinity;
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
@@ -83,6 +84,7 @@ export class Publisher {
       alerts: agg.activeAlerts(now),
       milestones: agg.milestones(),
       series: agg.series.all(),
+      outages: agg.outages.list(),
       source: this.#source(),
       alarms: this.#opts.alarms().list,
       detail: agg.detail(),
@@ -116,6 +118,10 @@ export class Publisher {
     if (alarms.version !== this.#alarmsSent) {
       t.alarms = alarms.list;
       this.#alarmsSent = alarms.version;
+    }
+    if (agg.outages.version !== this.#outagesSent) {
+      t.outages = agg.outages.list();
+      this.#outagesSent = agg.outages.version;
     }
     if (agg.milestonesVersion !== this.#milestonesSent) {
       t.milestones = agg.milestones();

@@ -26,7 +26,7 @@ export interface SimulatorOptions {
 
 /** Options of one {@link Simulator.step}. */
 export interface StepOptions {
-  /** Stamp each order with `ts` (the step's midpoint) instead of relying on the entry's own time: for backfills. */
+  /** Stamp each event with `ts` (the step's midpoint) instead of relying on the entry's own time. */
   stampTs?: boolean;
 }
 
@@ -118,19 +118,30 @@ export class Simulator {
     this.#lastMs = t;
   }
 
+  /**
+   * Writes in real time, like a careful producer: every event carries `ts`, and while Redis is away
+   * (a write waits in the client's queue) the night goes on; once it is back, the time missed is
+   * written second by second, each with its own `ts`, so the wall counts it when it happened
+   * instead of as one burst at recovery.
+   */
   start(now: () => number = Date.now): void {
     if (this.#lastMs === 0) this.#lastMs = now();
     this.#timer = setInterval(() => {
       if (this.#busy) return; // Redis is slower than the plan: skip a beat rather than pile up
       this.#busy = true;
+      const from = this.#lastMs;
       const t = now();
-      this.step(this.#lastMs, t)
+      this.#lastMs = t;
+      this.#catchUp(from, t)
         .catch(() => undefined)
         .finally(() => {
           this.#busy = false;
         });
-      this.#lastMs = t;
     }, this.#o.stepMs);
+  }
+
+  async #catchUp(fromMs: number, toMs: number): Promise<void> {
+    for (let t = fromMs; t < toMs; t += 1000) await this.step(t, Math.min(toMs, t + 1000), { stampTs: true });
   }
 
   stop(): void {

@@ -8,7 +8,7 @@ const snap = (epoch: string, seq: number, gmv: string, orders: number): Snapshot
   ...base, kind: 'snapshot', epoch, seq,
   event: { name: 'e', t0Ms: 0, timeZone: 'UTC', currency: 'CNY', minorDigits: 2, locale: 'en', targetMinor: '100', map: 'china', flashSkus: [], lastYear: null },
   totals: totals(gmv, orders), rates: { last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 }, parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null,
-  alerts: [], milestones: [], series: { startMs: 0, from: 0, orders: [1, 2], gmvMinor: [10, 20] }, source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, alarms: [],
+  alerts: [], milestones: [], series: { startMs: 0, from: 0, orders: [1, 2], gmvMinor: [10, 20] }, outages: [], source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, alarms: [],
   detail: { regions: [{ key: 'CN-GD', gmvMinor: '500', orders: 5 }], categories: [], channels: [], warehouses: [], flash: [] },
   banner: null,
 });
