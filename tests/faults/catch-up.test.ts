@@ -15,9 +15,12 @@ import { BufferedProducer } from '../support/buffered-producer';
 import { apiState, drained, FAULT_VIEWER_TOKEN, serverEnv, sleep } from '../support/fault-env';
 import { waitFor } from '../support/warroom';
 import { launchChromium } from '../support/browser';
+import { checkWall, expectWallClean } from '../support/wall-checks';
 
 const SHOTS = 'tests/.artifacts/screenshots';
 const RATE = 150;
+/** The admin token serverEnv configures (creates the executive account). */
+const ADMIN_TOKEN = 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%';
 const DOWN_MS = 6000;
 
 let redis: RedisProcess | undefined;
@@ -46,8 +49,22 @@ describe('catch-up after a source outage', () => {
 
     browser = await launchChromium();
     const page = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${server.url}/wall?token=${FAULT_VIEWER_TOKEN}`);
     await page.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 15_000 });
+    // The executive view too, signed in as an executive.
+    const acc = await fetch(`${server.url}/api/admin/accounts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'exec-catchup', password: 'Blue-Harbor-7421!', role: 'executive' }),
+    });
+    expect(acc.status).toBe(201);
+    const exec = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    exec.on('pageerror', (e) => pageErrors.push(e.message));
+    expect((await exec.request.post(`${server.url}/api/login`, { data: { username: 'exec-catchup', password: 'Blue-Harbor-7421!' } })).status()).toBe(204);
+    await exec.goto(`${server.url}/`);
+    await exec.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 15_000 });
     const rate1s = page.getByTestId('rate1s');
     await expect.poll(async () => Number(digits(await rate1s.textContent())), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.getByTestId('outage-key').count()).toBe(0);
@@ -60,6 +77,10 @@ describe('catch-up after a source outage', () => {
     expect(await rate1s.textContent()).toBe('—');
     expect(await page.getByTestId('dispatch-rate').textContent()).toBe('—');
     expect(await page.locator('[data-testid="ingest"] b').textContent()).toBe('—');
+    await expect.poll(() => exec.getByTestId('exec-avg10').textContent(), { timeout: 10_000 }).toMatch(/^—/);
+    expect(await exec.getByTestId('exec-avg60').textContent()).toMatch(/^—/);
+    expect(await exec.getByTestId('exec-ingest').textContent()).toMatch(/^—/);
+    expect(await exec.getByTestId('rate1s').textContent()).toBe('—');
     const during = await waitFor(async () => {
       const s = await apiState(server!.url);
       return s?.source.redis === 'down' && s.outages.at(-1)?.toMs === null ? s : undefined;
@@ -67,6 +88,8 @@ describe('catch-up after a source outage', () => {
     expect(during.outages.at(-1)!.fromMs).toBeLessThanOrEqual(stopAt + 2000);
     await page.getByTestId('outage-key').waitFor({ timeout: 5000 });
     await page.screenshot({ path: `${SHOTS}/catch-up-during-outage-1920x1080.png` });
+    // The "—" figures and the outage key are as legible as the rest (size, contrast, no clipping).
+    expectWallClean(await checkWall(page));
     await sleep(Math.max(0, DOWN_MS - (Date.now() - stopAt)));
 
     const backAt = Date.now();
@@ -123,6 +146,11 @@ describe('catch-up after a source outage', () => {
     await expect.poll(async () => digits(await page.locator('[data-testid="peak"] b').textContent()), { timeout: 10_000 }).toBe(String(peak));
     await expect.poll(async () => digits(await page.getByTestId('orders').textContent()), { timeout: 10_000 }).toBe(String(s.totals.orders));
     expect(await page.getByTestId('outage-key').count()).toBe(1);
+    expectWallClean(await checkWall(page));
+    await exec.getByTestId('exec-outage-key').waitFor({ timeout: 10_000 });
+    await expect.poll(() => exec.getByTestId('exec-avg60').textContent(), { timeout: 10_000 }).toMatch(/^\d/);
+    await exec.screenshot({ path: `${SHOTS}/catch-up-exec-1440x900.png` });
+    expect(pageErrors).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/catch-up-after-outage-1920x1080.png` });
     process.stdout.write(
       `catch-up: ${ledger.orders} orders at ${RATE}/s, Redis down ${backAt - stopAt} ms, ${maxBuffered} buffered, ` +
