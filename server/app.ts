@@ -352,9 +352,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   const watch = new CheckpointWatch(checkpointer, alarms, now);
   watch.start();
   // From here on every alarm change is saved at once (twice: a save in flight was taken before
-  // the change), so a crash right after an alarm cannot lose it; what was raised while starting, now.
+  // the change), so a crash right after an alarm cannot lose it. What was raised while starting
+  // is saved before the server says it is up.
   persistAlarms = () => void checkpointer.save().then(() => checkpointer.save());
-  if (alarms.list().length > 0) persistAlarms();
+  if (alarms.list().length > 0) await checkpointer.save();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());

@@ -235,7 +235,9 @@ export class Checkpointer {
       return true;
     } catch (e) {
       this.failures++;
-      this.lastError = (e as Error).message;
+      // A refused MULTI says EXECABORT; the reason (e.g. OOM under maxmemory) is in the queued command's error.
+      const err = e as Error & { previousErrors?: Error[] };
+      this.lastError = err.previousErrors?.[0]?.message ?? err.message;
       this.consecutiveFailures++;
       this.failingSinceMs ??= started;
       this.#agg.checkpointFailed(cp);
