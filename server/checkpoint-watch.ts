@@ -1,10 +1,11 @@
 /**
  * Checkpoints that keep failing must not stay invisible. Under Redis' `maxmemory` with
  * `noeviction`, every save is refused while ingest and health look fine: a restart would then
- * resume from an ever older checkpoint (or lose state the streams no longer hold). Once saves have
- * failed `minFailures` times in a row over at least `minSpanMs`, a `checkpoint_failing` alarm is
+ * resume from an ever older checkpoint (or lose state the streams no longer hold). Once Redis has
+ * refused `minFailures` saves in a row over at least `minSpanMs`, a `checkpoint_failing` alarm is
  * raised (every screen, /healthz 503). It stays until an admin acknowledges it, also after saves
  * succeed again: the window in which a restart would have lost state is worth a human look.
+ * A lost connection is not counted (the checkpointer only counts refusals): the outage shows already.
  */
 import type { AlarmBoard } from './alarms';
 

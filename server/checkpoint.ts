@@ -133,7 +133,11 @@ export class Checkpointer {
   lastSaveBytes = 0;
   saves = 0;
   failures = 0;
-  /** Saves failed in a row since the last good one, since when, and why the last one failed (for the alarm). */
+  /**
+   * Saves Redis refused in a row (an error reply such as OOM, READONLY, MISCONF) since the last good
+   * one, since when, and why (for the alarm). A lost connection does not count: health shows the
+   * outage already, and nothing is refused.
+   */
   consecutiveFailures = 0;
   failingSinceMs: number | null = null;
   lastError: string | null = null;
@@ -237,9 +241,11 @@ export class Checkpointer {
       this.failures++;
       // A refused MULTI says EXECABORT; the reason (e.g. OOM under maxmemory) is in the queued command's error.
       const err = e as Error & { previousErrors?: Error[] };
-      this.lastError = err.previousErrors?.[0]?.message ?? err.message;
-      this.consecutiveFailures++;
-      this.failingSinceMs ??= started;
+      if (err.name === 'ReplyError') {
+        this.lastError = err.previousErrors?.[0]?.message ?? err.message;
+        this.consecutiveFailures++;
+        this.failingSinceMs ??= started;
+      }
       this.#agg.checkpointFailed(cp);
       this.#log.warn(`checkpoint not saved, will retry: ${(e as Error).message}`);
       return false;

@@ -348,3 +348,31 @@ describe('checkpoints refused by a full Redis (maxmemory, noeviction)', () => {
     await waitUntil(async () => ((await health(s.url))?.status === 200 ? true : undefined), 10_000, 'health 200');
   }, 90_000);
 });
+
+describe('a Redis outage', () => {
+  let redis: RedisProcess;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    await redis?.stop();
+  });
+
+  it('is not a checkpoint_failing alarm: saves are not refused, Redis is down (and health says so)', async () => {
+    redis = await startRedis({ persistent: true });
+    server = await spawnServer(serverEnv(redis.url, T0), await freePort());
+    const r = new Redis(redis.url);
+    await feed(r, 5);
+    r.disconnect();
+    await drained(server.url, 5);
+    await redis.terminate();
+    await waitUntil(async () => ((await health(server!.url))?.body.redis === 'down' ? true : undefined), 10_000, 'redis down');
+    await sleep(8000); // well past 3 saves over 5 s
+    redis = await startRedis({ port: redis.port, dir: redis.dir, persistent: true });
+    const h = await waitUntil(async () => {
+      const hh = await health(server!.url);
+      return hh?.status === 200 ? hh : undefined;
+    }, 20_000, 'health 200 after the outage');
+    expect(h.body.alarms).toEqual([]);
+    expect((await apiState(server.url))!.alarms).toEqual([]);
+  }, 60_000);
+});

@@ -254,7 +254,9 @@ describe('sockets', () => {
     await req('/api/admin/banner', who.admin, { method: 'POST', body: { text: 'Dispatch pause 02:00–02:15', durationSec: 120 } });
     expect((await gotBanner)?.text).toBe('Dispatch pause 02:00–02:15');
     const gotEvent = new Promise<EventInfo>((r) => s.once('event', r));
-    await req('/api/admin/event', who.admin, { method: 'POST', body: { shiftSeconds: 30 } });
+    // The event has started: the move needs confirming (it re-stamps every T+ time on the screens).
+    expect((await req('/api/admin/event', who.admin, { method: 'POST', body: { shiftSeconds: 30 } })).status).toBe(409);
+    await req('/api/admin/event', who.admin, { method: 'POST', body: { shiftSeconds: 30, confirm: true } });
     expect((await gotEvent).t0Ms).toBe(snap.event.t0Ms + 30_000);
     const gotReload = new Promise<void>((r) => s.once('reload', () => r()));
     await req('/api/admin/reload', who.admin, { method: 'POST' });
