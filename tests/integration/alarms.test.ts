@@ -245,6 +245,30 @@ describe('alarms across kill -9', () => {
   }, 120_000);
 });
 
+describe('an alarm raised while running', () => {
+  let x: Rig;
+  beforeAll(async () => {
+    x = await rig();
+  });
+  afterAll(() => close(x));
+
+  it('is saved at once: kill -9 right after it appears, with timed checkpoints 30 s apart, keeps it (the same alarm)', async () => {
+    let s = await x.start({ WARROOM_CHECKPOINT_MS: '30000' });
+    await feed(x.r, 5);
+    await drained(s.url, 5);
+    await x.r.del('wr:orders'); // Redis "lost" what was counted: history_lost within 0.5 s
+    const [raised] = await waitUntil(async () => {
+      const a = (await activeAlarms(s.url)).filter((b) => b.kind === 'history_lost');
+      return a.length > 0 ? a : undefined;
+    }, 10_000, 'a history_lost alarm');
+    await s.kill9();
+    s = await x.start({ WARROOM_CHECKPOINT_MS: '30000' });
+    const after = (await apiState(s.url))!.alarms.filter((a) => a.kind === 'history_lost');
+    expect(after).toEqual([raised]); // restored, not detected anew (that would be a new id)
+    expect((await health(s.url))?.status).toBe(503);
+  }, 60_000);
+});
+
 describe('saved state in another currency', () => {
   let x: Rig;
   let dir: string;
