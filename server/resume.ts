@@ -48,6 +48,16 @@ export interface Resumed {
   cursors: Record<string, string>;
 }
 
+/** A checkpoint key of another Redis type is corrupt data, not an outage to wait out. */
+async function typed<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (/WRONGTYPE/.test((e as Error).message)) throw new CheckpointError(`a checkpoint key holds the wrong Redis type (${(e as Error).message})`);
+    throw e;
+  }
+}
+
 /** The saved alarms, from whatever JSON is there: they must survive even a corrupt checkpoint. */
 function savedAlarms(text: string | null): unknown {
   if (text === null) return undefined;
@@ -91,7 +101,7 @@ async function setAside(redis: Redis, keys: CheckpointKeys, stamp: string): Prom
 }
 
 export async function resume(d: ResumeDeps): Promise<Resumed> {
-  const text = await d.reachable('loading the checkpoint', () => d.redis.get(d.keys.state));
+  const text = await d.reachable('loading the checkpoint', () => d.redis.get(d.keys.state).catch((e: Error) => (/WRONGTYPE/.test(e.message) ? null : Promise.reject(e))));
   d.alarms.restore(savedAlarms(text));
 
   const fresh = (): Resumed => {
@@ -109,7 +119,7 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
   const first = fresh();
   let loaded: LoadedCheckpoint | null;
   try {
-    loaded = await d.reachable('loading the checkpoint', () => first.checkpointer.load());
+    loaded = await d.reachable('loading the checkpoint', () => typed(() => first.checkpointer.load()));
   } catch (e) {
     if (e instanceof CheckpointError) return corrupt(e.message);
     throw e;

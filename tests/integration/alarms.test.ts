@@ -117,6 +117,7 @@ describe('a checkpoint that is valid JSON with wrong inner types', () => {
     ['parcels.picked = "3" (a number as a string)', (cp) => void (cp.aggregate.parcels.picked = '3'), /aggregate\.parcels\.picked/],
     ['a region row count as a string', (cp) => void (cp.aggregate.breakdowns.regions[0]![2] = '20'), /breakdowns\.regions\[0\]\[2\]/],
     ['a milestone time as a string', (cp) => void (cp.aggregate.milestones[0]!.reachedAtMs = 'yesterday'), /milestones\[0\]\.reachedAtMs/],
+    ['the series hash replaced by a string (WRONGTYPE)', async (_cp, r) => void (await r.multi().del('wr:ckpt:series').set('wr:ckpt:series', 'x').exec()), /wrong Redis type/],
     ['a series second as a string', async (_cp, r) => void (await r.hset('wr:ckpt:series', '0', JSON.stringify({ orders: ['1'], gmvMinor: [1250] }))), /series chunk 0\.orders\[0\]/],
   ])('%s: the start succeeds, recounts exactly, raises checkpoint_corrupt and /healthz answers 503 until acknowledged', async (_what, corrupt, where) => {
     if (!x.server) {
