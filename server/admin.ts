@@ -5,14 +5,27 @@
  * restart keeps what the admin set.
  */
 import type { Redis } from 'ioredis';
-import type { AccountInfo, Banner, EventPatch, ViewerTokenInfo } from '../shared/api';
+import type { AccountInfo, Banner, EventPatch, T0Change, ViewerTokenInfo } from '../shared/api';
 import type { EventInfo } from '../shared/domain';
+import type { Alarm } from '../shared/wire';
 import { majorToMinorBig } from '../shared/money';
 import type { Aggregator } from './aggregate/aggregator';
+import type { AlarmBoard, RaiseAlarm } from './alarms';
 import { auditName, CredentialError, type CredentialStore, type Principal } from './security/credentials';
 import { eventInfo, type EventDefinition } from './event';
+import { MAX_BANNER_CHARS, parseBanner, parseEventOverrides, readStored, type EventOverrides } from './admin-stored';
 
 export class AdminError extends Error {}
+
+/** A change that needs `confirm: true` (answered 409 with what it would change). */
+export class AdminConfirmNeeded extends AdminError {
+  constructor(
+    message: string,
+    readonly t0Change: T0Change,
+  ) {
+    super(message);
+  }
+}
 
 /** What the admin plane needs from the running server. */
 export interface AdminDeps {
@@ -20,6 +33,7 @@ export interface AdminDeps {
   prefix: string;
   creds: CredentialStore;
   aggregator: Aggregator;
+  alarms: AlarmBoard;
   /** The event as it is now (mutable: the admin edits it). */
   event: EventDefinition;
   now: () => number;
@@ -32,15 +46,6 @@ export interface AdminDeps {
   };
 }
 
-/** Admin edits of the event file's values, as kept in Redis. */
-interface EventOverrides {
-  t0Ms?: number;
-  targetMinor?: string;
-  milestonesMinor?: string[];
-}
-
-const MAX_BANNER_CHARS = 200;
-
 export class AdminPlane {
   readonly #d: AdminDeps;
   #banner: Banner | null = null;
@@ -51,19 +56,31 @@ export class AdminPlane {
     this.#keys = { event: `${d.prefix}sec:event`, banner: `${d.prefix}sec:banner` };
   }
 
-  /** Applies what an admin set before a restart to the event file's values (before counting starts). */
-  static async loadOverrides(redis: Redis, prefix: string, event: EventDefinition): Promise<void> {
-    const raw = await redis.get(`${prefix}sec:event`);
-    if (!raw) return;
-    const o = JSON.parse(raw) as EventOverrides;
-    if (typeof o.t0Ms === 'number') event.t0Ms = o.t0Ms;
-    if (typeof o.targetMinor === 'string') event.targetMinor = BigInt(o.targetMinor);
-    if (Array.isArray(o.milestonesMinor)) event.milestonesMinor = o.milestonesMinor.map((m) => BigInt(m));
+  /**
+   * Applies what an admin set before a restart to the event file's values (before counting starts).
+   * Unreadable parts are skipped: returns the `config_garbage` alarms to raise for them.
+   */
+  static async loadOverrides(redis: Redis, prefix: string, event: EventDefinition): Promise<RaiseAlarm[]> {
+    const key = `${prefix}sec:event`;
+    const garbage = (why: string): RaiseAlarm => ({ kind: 'config_garbage', stream: key, detail: `stored event override ignored: ${why}; the event file's value applies` });
+    const { raw, problem } = await readStored(redis, key);
+    if (problem) return [garbage(problem)];
+    if (!raw) return [];
+    const { value: o, problems } = parseEventOverrides(raw);
+    if (o.t0Ms !== undefined) event.t0Ms = o.t0Ms;
+    if (o.targetMinor !== undefined) event.targetMinor = BigInt(o.targetMinor);
+    if (o.milestonesMinor !== undefined) event.milestonesMinor = o.milestonesMinor.map((m) => BigInt(m));
+    return problems.map(garbage);
   }
 
+  /** Reads the banner kept across a restart; an unreadable one is dropped with a `config_garbage` alarm. */
   async loadBanner(): Promise<void> {
-    const raw = await this.#d.redis.get(this.#keys.banner);
-    this.#banner = raw ? (JSON.parse(raw) as Banner) : null;
+    const key = this.#keys.banner;
+    const stored = await readStored(this.#d.redis, key);
+    const parsed = stored.raw ? parseBanner(stored.raw) : { value: null, problem: null };
+    const problem = stored.problem ?? parsed.problem;
+    this.#banner = parsed.value;
+    if (problem) this.#d.alarms.raise({ kind: 'config_garbage', stream: key, detail: `stored banner ignored: ${problem}` });
   }
 
   /** The banner while it lasts. */
@@ -77,6 +94,7 @@ export class AdminPlane {
     const before = auditEvent(e);
     const now = this.#d.now();
     let t0Ms = e.t0Ms;
+    if (patch.confirm !== undefined && typeof patch.confirm !== 'boolean') throw new AdminError('confirm must be true or false');
     if (patch.t0Ms !== undefined && patch.shiftSeconds !== undefined) throw new AdminError('give t0Ms or shiftSeconds, not both');
     if (patch.t0Ms !== undefined) {
       if (typeof patch.t0Ms !== 'number' || !Number.isInteger(patch.t0Ms) || Math.abs(patch.t0Ms - now) > 30 * 86400_000) throw new AdminError('t0Ms must be whole ms within 30 days of now');
@@ -86,6 +104,7 @@ export class AdminPlane {
       if (typeof patch.shiftSeconds !== 'number' || !Number.isInteger(patch.shiftSeconds) || Math.abs(patch.shiftSeconds) > 7 * 86400) throw new AdminError('shiftSeconds must be whole seconds within ±7 days');
       t0Ms = e.t0Ms + patch.shiftSeconds * 1000;
     }
+    const t0Change = t0Ms === e.t0Ms ? null : this.#t0Change(e.t0Ms, t0Ms, patch.confirm === true);
     const money = (field: string, v: unknown): bigint => {
       if (typeof v !== 'string') throw new AdminError(`${field} must be a decimal string in major units`);
       try {
@@ -112,9 +131,31 @@ export class AdminPlane {
     const overrides: EventOverrides = { t0Ms, targetMinor: targetMinor.toString(), milestonesMinor: milestones.map(String) };
     await this.#d.redis.set(this.#keys.event, JSON.stringify(overrides));
     const after = eventInfo(e);
-    await this.#d.creds.audit(auditName(p), 'event.update', before, auditEvent(e));
+    await this.#d.creds.audit(auditName(p), 'event.update', before, t0Change ? { ...auditEvent(e), t0Change } : auditEvent(e));
     this.#d.screens.event(after);
     return after;
+  }
+
+  /**
+   * Once T0 has passed (or anything is stamped), moving it re-stamps every milestone and sell-out
+   * time on every screen ("T+…" is counted from T0): that needs `confirm: true`, and the refusal
+   * says what would change. Returns the change when it was confirmed, null when none was needed.
+   */
+  #t0Change(fromT0Ms: number, toT0Ms: number, confirmed: boolean): T0Change | null {
+    const agg = this.#d.aggregator;
+    const change: T0Change = {
+      fromT0Ms,
+      toT0Ms,
+      milestones: agg.milestones().filter((m) => m.reachedAtMs !== null).length,
+      soldOut: agg.detail().flash.filter((f) => f.soldOutAtMs !== null).length,
+    };
+    if (this.#d.now() < fromT0Ms && change.milestones === 0 && change.soldOut === 0) return null;
+    if (confirmed) return change;
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    throw new AdminConfirmNeeded(
+      `the event has started: moving T0 from ${iso(fromT0Ms)} to ${iso(toT0Ms)} changes the T+ time of ${change.milestones} reached milestone(s) and ${change.soldOut} sell-out(s) on every screen; send confirm: true to do it`,
+      change,
+    );
   }
 
   async setBanner(p: Principal, body: { text?: unknown; durationSec?: unknown }): Promise<Banner> {
@@ -137,6 +178,15 @@ export class AdminPlane {
     this.#banner = null;
     await this.#d.creds.audit(auditName(p), 'banner.clear', old, null);
     this.#d.screens.banner(null);
+  }
+
+  /** Acknowledges an alarm (it stays listed, greyed); null when there is no such active alarm. */
+  async ackAlarm(p: Principal, id: string): Promise<Alarm | null> {
+    const before = this.#d.alarms.active().find((a) => a.id === id) ?? null;
+    const acked = before && this.#d.alarms.acknowledge(id, auditName(p));
+    if (!acked) return null;
+    await this.#d.creds.audit(auditName(p), 'alarm.ack', before, acked);
+    return acked;
   }
 
   async reload(p: Principal): Promise<void> {

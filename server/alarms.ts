@@ -17,6 +17,8 @@ import type { Logger } from './log';
 
 /** Most alarms kept (oldest acknowledged ones go first). */
 const MAX_ALARMS = 50;
+/** An acknowledged alarm is listed for the night, then left out when a restart restores the board. */
+const ACKED_KEPT_MS = 24 * 3600_000;
 
 export interface RaiseAlarm {
   kind: AlarmKind;
@@ -88,10 +90,14 @@ export class AlarmBoard {
     return this.#list;
   }
 
-  /** Puts saved alarms back (after a restart), before anything new is raised. Garbage is dropped. */
+  /**
+   * Puts saved alarms back (after a restart), before anything new is raised. Garbage is dropped,
+   * and so are alarms acknowledged more than a day ago (last night's); active ones always stay.
+   */
   restore(saved: unknown): void {
     if (!Array.isArray(saved)) return;
-    const ok = saved.filter(isAlarm);
+    const since = this.#opts.now() - ACKED_KEPT_MS;
+    const ok = saved.filter(isAlarm).filter((a) => a.ackedAtMs === null || a.ackedAtMs >= since);
     const known = new Set(this.#list.map((a) => a.id));
     this.#list = [...ok.filter((a) => !known.has(a.id)), ...this.#list];
     this.#trim();

@@ -21,6 +21,8 @@ import { ConnectionCounter, RateLimiter } from './security/limits';
 import { AdminPlane } from './admin';
 import { connectRedis, streamKeys } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
+import { CheckpointWatch } from './checkpoint-watch';
+import { resume } from './resume';
 import { eventInfo, type EventDefinition } from './event';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
@@ -36,6 +38,7 @@ export interface Warroom {
   ingest: Ingest;
   publisher: Publisher;
   checkpointer: Checkpointer;
+  alarms: AlarmBoard;
   creds: CredentialStore;
   admin: AdminPlane;
   /** `GET /api/state` body. */
@@ -85,10 +88,23 @@ function whenReady(conn: Redis, ms: number): Promise<void> {
 export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {
   const keys = streamKeys(config.keyPrefix);
   const redis = connectRedis(config.redisUrl, log, 'main');
-  // What an admin changed before a restart (T0, target, milestones) applies before counting starts.
-  await whenReachable('loading admin overrides', async () => {
+  let epoch: string = randomUUID();
+  /** Saves the alarm board at once; set once counting has started (before, a save would overwrite the checkpoint being loaded). */
+  let persistAlarms = (): void => undefined;
+  // A raised alarm starts a new epoch: every screen resyncs and shows it.
+  const alarms = new AlarmBoard({
+    now,
+    log,
+    onChange: (raised) => {
+      if (raised) epoch = randomUUID();
+      persistAlarms();
+    },
+  });
+  // What an admin changed before a restart (T0, target, milestones) applies before counting starts;
+  // garbage there is raised once the saved alarms are back.
+  const garbage = await whenReachable('loading admin overrides', async () => {
     await whenReady(redis, 1000);
-    await AdminPlane.loadOverrides(redis, config.keyPrefix, event);
+    return AdminPlane.loadOverrides(redis, config.keyPrefix, event);
   }, log);
   const creds = new CredentialStore(redis, {
     prefix: config.keyPrefix,
@@ -110,38 +126,49 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   // Checkpoints go over their own connection without an offline queue: during an outage a save
   // fails at once instead of queueing megabytes of stale state.
   const ckptRedis: Redis = connectRedis(config.redisUrl, log, 'checkpoint', true);
-  const aggregator = new Aggregator({
-    seriesStartMs: event.t0Ms - 5 * 60_000,
-    milestonesMinor: event.milestonesMinor,
-    alertDefaultTtlMs: config.alertDefaultTtlMs,
-    dedupeWindowMs: config.dedupeWindowMs,
-    flashSkus: event.flashSkus,
-    lastYearMinor: event.lastYearMinor,
-  });
-  let epoch: string = randomUUID();
-  let cursors: Record<string, string> = {};
-  // A raised alarm starts a new epoch: every screen resyncs and shows it.
-  const alarms = new AlarmBoard({ now, log, onChange: (raised) => raised && (epoch = randomUUID()) });
   let ingest: Ingest | undefined;
+  let cursors: Record<string, string> = {};
   const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
-
-  const checkpointer = new Checkpointer(ckptRedis, checkpointKeys(config.keyPrefix), aggregator, currentCursors, () => epoch, now, log);
-  let loaded = null;
+  const keysCkpt = checkpointKeys(config.keyPrefix);
+  // The checkpoint carries the alarm board and the currency its amounts are in.
+  const meta = () => ({ alarms: alarms.state(), currency: { code: event.currency, minorDigits: event.minorDigits } });
+  let resumed;
   try {
-    loaded = await whenReachable('loading the checkpoint', async () => {
-      await whenReady(ckptRedis, 1000);
-      return checkpointer.load();
-    }, log);
+    resumed = await resume({
+      redis: ckptRedis,
+      keys: keysCkpt,
+      event,
+      alarms,
+      newEpoch: config.newEpoch,
+      makeAggregator: () =>
+        new Aggregator({
+          seriesStartMs: event.t0Ms - 5 * 60_000,
+          milestonesMinor: event.milestonesMinor,
+          alertDefaultTtlMs: config.alertDefaultTtlMs,
+          dedupeWindowMs: config.dedupeWindowMs,
+          flashSkus: event.flashSkus,
+          lastYearMinor: event.lastYearMinor,
+        }),
+      makeCheckpointer: (agg) => new Checkpointer(ckptRedis, keysCkpt, agg, currentCursors, () => epoch, now, log, meta),
+      reachable: (what, run) =>
+        whenReachable(what, async () => {
+          await whenReady(ckptRedis, 1000);
+          return run();
+        }, log),
+      audit: (action, old, next) => creds.audit('env:WARROOM_NEW_EPOCH', action, old, next),
+      now,
+      log,
+    });
   } catch (e) {
-    // A corrupt checkpoint: start over from the retained streams (exact while they are retained) and say so.
-    log.error(`checkpoint unusable, recounting from the streams: ${(e as Error).message}`);
+    creds.stop();
+    redis.disconnect();
+    ckptRedis.disconnect();
+    throw e;
   }
-  if (loaded) {
-    aggregator.restore(loaded.saved.aggregate, loaded.seriesChunks, loaded.blobs);
-    epoch = loaded.saved.epoch;
-    cursors = loaded.saved.cursors;
-    log.info(`resumed from checkpoint of ${new Date(loaded.saved.savedAtMs).toISOString()}: ${loaded.saved.aggregate.orders} orders`);
-  }
+  const { aggregator, checkpointer } = resumed;
+  if (resumed.epoch !== null) epoch = resumed.epoch;
+  cursors = resumed.cursors;
+  for (const g of garbage) alarms.raise(g);
 
   /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
   let checking = false;
@@ -249,6 +276,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     prefix: config.keyPrefix,
     creds,
     aggregator,
+    alarms,
     event,
     now,
     screens: {
@@ -307,8 +335,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
             lastSaveBytes: checkpointer.lastSaveBytes,
             saves: checkpointer.saves,
             failures: checkpointer.failures,
+            consecutiveFailures: checkpointer.consecutiveFailures,
+            failingSinceMs: checkpointer.failingSinceMs,
           },
-          alarms: alarms.active().map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs })),
+          alarms: alarms.active().map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs, detail: a.detail })),
           dedupe: aggregator.dedupeStatus(),
           eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         };
@@ -319,6 +349,13 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   await ingest.start();
   publisher.start();
   checkpointer.start(config.checkpointIntervalMs);
+  const watch = new CheckpointWatch(checkpointer, alarms, now);
+  watch.start();
+  // From here on every alarm change is saved at once (twice: a save in flight was taken before
+  // the change), so a crash right after an alarm cannot lose it. What was raised while starting
+  // is saved before the server says it is up.
+  persistAlarms = () => void checkpointer.save().then(() => checkpointer.save());
+  if (alarms.list().length > 0) await checkpointer.save();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -333,10 +370,12 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     ingest,
     publisher,
     checkpointer,
+    alarms,
     creds,
     admin,
     state,
     async close() {
+      watch.stop();
       loopDelay.disable();
       clearInterval(revalidate);
       creds.stop();

@@ -13,6 +13,8 @@
 import type { Redis } from 'ioredis';
 import { DEDUPE_STREAMS, type AggregateState, type Aggregator, type DedupeBlobs, type DedupeStream } from './aggregate/aggregator';
 import type { SeriesChunk } from './aggregate/series';
+import { aggregateProblem } from './aggregate/state-check';
+import type { Alarm } from '../shared/wire';
 import type { Logger } from './log';
 
 export interface CheckpointKeys {
@@ -37,7 +39,19 @@ export interface SavedCheckpoint {
   /** Stream key → last entry ID applied. */
   cursors: Record<string, string>;
   aggregate: AggregateState;
+  /** The alarm board (absent in checkpoints from before alarms were saved). */
+  alarms?: Alarm[];
+  /** What the amounts are in; a restart with another currency refuses to mix them (absent in old checkpoints). */
+  currency?: SavedCurrency;
 }
+
+export interface SavedCurrency {
+  code: string;
+  minorDigits: number;
+}
+
+/** What a checkpoint carries besides the aggregate: the alarm board and the currency. */
+export type CheckpointMeta = Pick<SavedCheckpoint, 'alarms' | 'currency'>;
 
 export interface LoadedCheckpoint {
   saved: SavedCheckpoint;
@@ -86,6 +100,11 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   if (!isRecord(a.rolling) || !Array.isArray(a.alerts) || !Array.isArray(a.milestones) || !isRecord(a.parcels) || !isRecord(a.rejectedByReason)) {
     throw new CheckpointError('checkpoint aggregate is incomplete');
   }
+  // Valid JSON with a wrong type deep inside is as corrupt as torn JSON.
+  const problem = aggregateProblem(a);
+  if (problem) throw new CheckpointError(`checkpoint ${problem}`);
+  const c = v.currency;
+  if (c !== undefined && !(isRecord(c) && typeof c.code === 'string' && typeof c.minorDigits === 'number')) throw new CheckpointError('checkpoint currency is malformed');
   return v as unknown as SavedCheckpoint;
 }
 
@@ -118,9 +137,18 @@ export class Checkpointer {
   lastSaveBytes = 0;
   saves = 0;
   failures = 0;
+  /**
+   * Saves Redis refused in a row (an error reply such as OOM, READONLY, MISCONF) since the last good
+   * one, since when, and why (for the alarm). A lost connection does not count: health shows the
+   * outage already, and nothing is refused.
+   */
+  consecutiveFailures = 0;
+  failingSinceMs: number | null = null;
+  lastError: string | null = null;
+  readonly #meta: () => CheckpointMeta;
 
   /** @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up */
-  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger) {
+  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger, meta: () => CheckpointMeta = () => ({})) {
     this.#redis = redis;
     this.#keys = keys;
     this.#agg = agg;
@@ -128,6 +156,7 @@ export class Checkpointer {
     this.#epoch = epoch;
     this.#now = now;
     this.#log = log;
+    this.#meta = meta;
   }
 
   /** Reads the saved checkpoint; null when there is none. Throws {@link CheckpointError} on a bad one. */
@@ -139,8 +168,8 @@ export class Checkpointer {
     const seriesChunks = new Map<number, SeriesChunk>();
     for (const [k, v] of Object.entries(raw)) {
       try {
-        const c = JSON.parse(v) as SeriesChunk;
-        if (Array.isArray(c.orders) && Array.isArray(c.gmvMinor)) seriesChunks.set(Number(k), c);
+        // Kept whatever its shape: the caller checks it (a wrong type makes the checkpoint corrupt).
+        seriesChunks.set(Number(k), JSON.parse(v) as SeriesChunk);
       } catch {
         this.#log.warn(`checkpoint series chunk ${k} is not JSON; those seconds start empty`);
       }
@@ -180,7 +209,7 @@ export class Checkpointer {
     const started = this.#now();
     // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
     const cp = this.#agg.checkpoint();
-    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state };
+    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state, ...this.#meta() };
     const m = this.#redis.multi();
     const json = JSON.stringify(saved);
     let size = json.length;
@@ -209,9 +238,18 @@ export class Checkpointer {
       this.maxSaveDurationMs = Math.max(this.maxSaveDurationMs, this.lastSaveDurationMs);
       this.lastSaveBytes = size;
       this.saves++;
+      this.consecutiveFailures = 0;
+      this.failingSinceMs = null;
       return true;
     } catch (e) {
       this.failures++;
+      // A refused MULTI says EXECABORT; the reason (e.g. OOM under maxmemory) is in the queued command's error.
+      const err = e as Error & { previousErrors?: Error[] };
+      if (err.name === 'ReplyError') {
+        this.lastError = err.previousErrors?.[0]?.message ?? err.message;
+        this.consecutiveFailures++;
+        this.failingSinceMs ??= started;
+      }
       this.#agg.checkpointFailed(cp);
       this.#log.warn(`checkpoint not saved, will retry: ${(e as Error).message}`);
       return false;

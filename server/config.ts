@@ -45,6 +45,11 @@ export interface ServerConfig {
   alertDefaultTtlMs: number;
   /** Directory with the built client. @default "dist/client" */
   clientDir: string;
+  /**
+   * `WARROOM_NEW_EPOCH=1`: when the saved state is in another currency than the event file, set it
+   * aside and recount instead of refusing to start. No effect otherwise. @default false
+   */
+  newEpoch: boolean;
 }
 
 import { passwordProblem, tokenProblem } from './security/password';
@@ -94,7 +99,10 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
   for (const o of corsOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)) throw new ConfigError(`WARROOM_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin like https://ops.example.com`);
   }
+  const newEpoch = env.WARROOM_NEW_EPOCH ?? '';
+  if (!['', '0', '1'].includes(newEpoch)) throw new ConfigError(`WARROOM_NEW_EPOCH must be 1 (or unset), got ${JSON.stringify(newEpoch)}`);
   return {
+    newEpoch: newEpoch === '1',
     adminTokenGenerated: admin.generated,
     bootstrapAdmin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : null,
     corsOrigins,

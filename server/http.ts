@@ -12,8 +12,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clearCookies, resolvePrincipal, sessionCookie, tokenCookie } from './auth';
 import type { CredentialStore, Principal } from './security/credentials';
 import type { RateLimiter } from './security/limits';
-import { AdminError, type AdminPlane } from './admin';
-import { DRILL_DIMS, type Drill, type DrillDim, type Me, type Role } from '../shared/api';
+import { AdminConfirmNeeded, AdminError, type AdminPlane } from './admin';
+import { DRILL_DIMS, type ConfirmNeeded, type Drill, type DrillDim, type Me, type Role } from '../shared/api';
 
 export interface HttpDeps {
   clientDir: string;
@@ -252,9 +252,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     need(p, 'admin');
     const a = deps.admin;
     const sub = path.slice('/api/admin/'.length);
-    const [head, arg] = [sub.split('/')[0], sub.split('/').slice(1).join('/')];
+    const [head, rest] = [sub.split('/')[0], sub.split('/').slice(1).join('/')];
+    // `alarms/:id/ack`: the action after the id.
+    const ack = head === 'alarms' && rest.endsWith('/ack');
+    const arg = ack ? rest.slice(0, -'/ack'.length) : rest;
     const id = decodeURIComponent(arg ?? '');
-    switch (`${method} ${head}${arg ? '/:id' : ''}`) {
+    switch (`${method} ${head}${arg ? '/:id' : ''}${ack ? '/ack' : ''}`) {
       case 'GET tokens':
         return json(res, 200, deps.creds.listTokens());
       case 'POST tokens':
@@ -274,6 +277,11 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       case 'DELETE banner':
         await a.clearBanner(p);
         return send(res, 204, '', 'text/plain');
+      case 'POST alarms/:id/ack': {
+        await readJson(req); // a JSON body, like every write (`{}`): a plain form cannot send one
+        const acked = await a.ackAlarm(p, id);
+        return acked ? json(res, 200, acked) : fail(res, 404, 'no such active alarm');
+      }
       case 'POST reload':
         await a.reload(p);
         return send(res, 204, '', 'text/plain');
@@ -288,6 +296,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     handle(req, res).catch((e: unknown) => {
       if (res.headersSent) return void res.end();
       if (e instanceof HttpError) return fail(res, e.status, e.message);
+      if (e instanceof AdminConfirmNeeded) return json(res, 409, { error: e.message, t0Change: e.t0Change } satisfies ConfirmNeeded);
       if (e instanceof AdminError) return fail(res, 400, e.message);
       deps.log.warn(`http ${req.method} ${req.url?.split('?')[0]}: ${(e as Error).message}`);
       fail(res, 500, 'internal error');

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, ConfigError } from './config';
 import { parseEventDefinition, EventFileError } from './event';
 import { startWarroom } from './app';
+import { StartRefused } from './resume';
 import { createLogger } from './log';
 
 const log = createLogger();
@@ -30,7 +31,13 @@ async function main(): Promise<void> {
     throw e;
   }
 
-  const app = await startWarroom(config, event, log);
+  let app;
+  try {
+    app = await startWarroom(config, event, log);
+  } catch (e) {
+    if (e instanceof StartRefused) fail(e.message);
+    throw e;
+  }
   log.info(`warroom serving "${event.name}" at ${app.url}, T0 ${new Date(event.t0Ms).toISOString()}`);
   if (config.viewerTokenGenerated) {
     // Printed once, like Jupyter: the server never serves anonymously.

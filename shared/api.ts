@@ -14,10 +14,12 @@
  *   GET  /api/admin/accounts   → AccountInfo[]                                   admin
  *   POST /api/admin/accounts   {username, password, role} → AccountInfo          admin
  *   DELETE /api/admin/accounts/:username → 204 (disabled; sessions end)         admin
- *   POST /api/admin/event      EventPatch → EventInfo                            admin
+ *   POST /api/admin/event      EventPatch → EventInfo; 409 {error, t0Change}     admin
+ *                              when a T0 move after T0 lacks `confirm: true`
  *   POST /api/admin/banner     {text, durationSec} → Banner                      admin
  *   DELETE /api/admin/banner   → 204                                             admin
  *   POST /api/admin/reload     → 204 (every screen reloads)                      admin
+ *   POST /api/admin/alarms/:id/ack → Alarm (acknowledged; stays listed)         admin
  *   GET  /api/admin/audit      → AuditEntry[] (newest first)                     admin
  */
 import type { BreakdownRow } from './wire';
@@ -57,6 +59,27 @@ export interface EventPatch {
   target?: string;
   /** Ascending decimal strings in major units. */
   milestones?: string[];
+  /** Required to move T0 once the event has started (see {@link T0Change}). */
+  confirm?: boolean;
+}
+
+/**
+ * What moving T0 changes once the event has started: every screen shows milestone and sell-out
+ * times as "T+…", so each one already stamped moves. The 409 answer to an unconfirmed move.
+ */
+export interface T0Change {
+  fromT0Ms: number;
+  toT0Ms: number;
+  /** Milestones already reached. */
+  milestones: number;
+  /** Flash SKUs already sold out. */
+  soldOut: number;
+}
+
+/** `409` answer of `POST /api/admin/event` to a T0 move that needs `confirm: true`. */
+export interface ConfirmNeeded {
+  error: string;
+  t0Change: T0Change;
 }
 
 /** A takeover message on every screen until `untilMs`. Text is untrusted on screen: rendered as text. */

@@ -3,22 +3,33 @@
  * session cookie (`credentials: 'same-origin'`); bodies are JSON. A non-2xx answer throws an
  * `ApiError` carrying the status and the server's `{error}` message when it sent one.
  */
-import type { AccountInfo, AuditEntry, Banner, EventPatch, Me, ViewerTokenInfo } from '../../shared/api';
+import type { AccountInfo, AuditEntry, Banner, ConfirmNeeded, EventPatch, Me, ViewerTokenInfo } from '../../shared/api';
 import type { EventInfo } from '../../shared/domain';
+import type { Alarm } from '../../shared/wire';
 
 export class ApiError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The answer's JSON body, when it sent one (e.g. the 409 of a T0 move that needs confirming). */
+  readonly body: unknown;
+  constructor(status: number, message: string, body: unknown = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
+    this.body = body;
   }
+}
+
+/** The 409 of a T0 move after T0: what it would change, to show before confirming. */
+export function confirmNeeded(e: unknown): ConfirmNeeded | null {
+  if (!(e instanceof ApiError) || e.status !== 409) return null;
+  const b = e.body as Partial<ConfirmNeeded> | null;
+  return b && typeof b.error === 'string' && typeof b.t0Change === 'object' && b.t0Change !== null ? (b as ConfirmNeeded) : null;
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
-/** The server's message from a failed answer: `{error}` JSON, else short plain text, else the status. */
-async function errorMessage(res: Response): Promise<string> {
+/** The error for a failed answer: the server's `{error}` JSON, else short plain text, else the status. */
+async function failure(res: Response): Promise<ApiError> {
   let text = '';
   try {
     text = await res.text();
@@ -27,13 +38,13 @@ async function errorMessage(res: Response): Promise<string> {
   }
   try {
     const body: unknown = JSON.parse(text);
-    if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') return (body as { error: string }).error;
+    if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') return new ApiError(res.status, (body as { error: string }).error, body);
   } catch {
     // Not JSON.
   }
   const plain = text.trim();
-  if (plain && plain.length <= 300 && !plain.startsWith('<')) return plain;
-  return `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  if (plain && plain.length <= 300 && !plain.startsWith('<')) return new ApiError(res.status, plain);
+  return new ApiError(res.status, `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
 }
 
 async function call(method: Method, path: string, body?: unknown): Promise<Response> {
@@ -50,7 +61,7 @@ async function call(method: Method, path: string, body?: unknown): Promise<Respo
   } catch (e) {
     throw new ApiError(0, e instanceof Error ? e.message : String(e));
   }
-  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  if (!res.ok) throw await failure(res);
   return res;
 }
 
@@ -93,5 +104,7 @@ export const patchEvent = (patch: EventPatch): Promise<EventInfo> => json('POST'
 export const setBanner = (text: string, durationSec: number): Promise<Banner> => json('POST', '/api/admin/banner', { text, durationSec });
 export const clearBanner = (): Promise<void> => none('DELETE', '/api/admin/banner');
 export const reloadScreens = (): Promise<void> => none('POST', '/api/admin/reload');
+
+export const ackAlarm = (id: string): Promise<Alarm> => json('POST', `/api/admin/alarms/${encodeURIComponent(id)}/ack`);
 
 export const listAudit = (): Promise<AuditEntry[]> => json('GET', '/api/admin/audit');

@@ -88,6 +88,7 @@ const MATRIX: [string, string, unknown, Cell[]][] = [
   ['POST', '/api/admin/reload', undefined, [401, 403, 403, 403, 204, 204]],
   ['DELETE', '/api/admin/tokens/nonexistent', undefined, [401, 403, 403, 403, 404, 404]],
   ['DELETE', '/api/admin/accounts/nobody', undefined, [401, 403, 403, 403, 404, 404]],
+  ['POST', '/api/admin/alarms/nonexistent/ack', undefined, [401, 403, 403, 403, 404, 404]],
   ['GET', '/api/nothing-here', undefined, [401, 404, 404, 404, 404, 404]],
   ['PUT', '/api/state', undefined, [405, 405, 405, 405, 405, 405]],
 ];
@@ -118,6 +119,7 @@ describe('authorization matrix (HTTP)', () => {
   it('refuses cookie-authenticated writes without our Origin (CSRF), and non-JSON bodies', async () => {
     expect((await req('/api/admin/reload', who.admin, { method: 'POST', origin: null })).status).toBe(403);
     expect((await req('/api/admin/reload', who.admin, { method: 'POST', origin: 'https://evil.example' })).status).toBe(403);
+    expect((await req('/api/admin/alarms/x/ack', who.admin, { method: 'POST', origin: 'https://evil.example' })).status).toBe(403);
     const form = await fetch(`${w.app.url}/api/admin/banner`, { method: 'POST', headers: { ...who.admin.headers, Origin: w.app.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'text=x&durationSec=60' });
     expect(form.status).toBe(415);
     const big = await req('/api/admin/banner', who.adminToken, { method: 'POST', body: { text: 'x'.repeat(20_000), durationSec: 60 } });
@@ -252,7 +254,9 @@ describe('sockets', () => {
     await req('/api/admin/banner', who.admin, { method: 'POST', body: { text: 'Dispatch pause 02:00–02:15', durationSec: 120 } });
     expect((await gotBanner)?.text).toBe('Dispatch pause 02:00–02:15');
     const gotEvent = new Promise<EventInfo>((r) => s.once('event', r));
-    await req('/api/admin/event', who.admin, { method: 'POST', body: { shiftSeconds: 30 } });
+    // The event has started: the move needs confirming (it re-stamps every T+ time on the screens).
+    expect((await req('/api/admin/event', who.admin, { method: 'POST', body: { shiftSeconds: 30 } })).status).toBe(409);
+    await req('/api/admin/event', who.admin, { method: 'POST', body: { shiftSeconds: 30, confirm: true } });
     expect((await gotEvent).t0Ms).toBe(snap.event.t0Ms + 30_000);
     const gotReload = new Promise<void>((r) => s.once('reload', () => r()));
     await req('/api/admin/reload', who.admin, { method: 'POST' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../../server/checkpoint';
 import { Aggregator } from '../../server/aggregate/aggregator';
+import { seriesChunkProblem } from '../../server/aggregate/state-check';
 
 const fresh = () => new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 });
 const saved = (patch: Record<string, unknown> = {}, agg: Record<string, unknown> = {}) =>
@@ -21,5 +22,64 @@ describe('parseCheckpoint', () => {
     ['a bad dedupe generation', saved({}, { dedupe: { orders: { gen: -1, previousGen: null, startedMs: null, earlyRotations: 0 }, logistics: { gen: 0, previousGen: null, startedMs: null, earlyRotations: 0 } } })],
   ])('rejects %s', (_what, text) => {
     expect(() => parseCheckpoint(text)).toThrow(/checkpoint/);
+  });
+});
+
+describe('parseCheckpoint: valid JSON with wrong inner types is corrupt', () => {
+  /** A saved aggregate that has seen an order, a logistics event, a payment, traffic and a breakdown. */
+  const busy = (): Record<string, unknown> => {
+    const a = new Aggregator({ seriesStartMs: 0, milestonesMinor: [100n], alertDefaultTtlMs: 1000, flashSkus: [{ sku: 'p1', stock: 1 }] });
+    a.applyOrder({ id: 'o1', amountMinor: 500, tsMs: 1000, qty: 1, region: 'CN-31', channel: 'app', category: 'phone', sku: 'p1' }, 1000);
+    a.applyLogistics({ id: 'l1', stage: 'picked', parcels: 2, warehouse: 'W1', tsMs: 1000 }, 1000);
+    a.applyPayment({ id: 'p1', channel: 'alipay', ok: true, tsMs: 1000 }, 1000);
+    a.applyTraffic({ visitors: 10, tsMs: 1000 });
+    a.applyWeather({ id: 'w1', region: 'CN-31', severity: 'warning', kind: 'rain', text: 'rain', tsMs: 1000 });
+    return JSON.parse(JSON.stringify(a.checkpoint().state)) as Record<string, unknown>;
+  };
+  const DELETE = Symbol('delete');
+  /** The busy state with the value at `path` replaced (or deleted). */
+  const withPatch = (path: (string | number)[], value: unknown): string => {
+    const agg = busy();
+    let at: Record<string | number, unknown> = agg;
+    for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+    const last = path[path.length - 1]!;
+    if (value === DELETE) delete at[last];
+    else at[last] = value;
+    return JSON.stringify({ version: 1, epoch: 'e', savedAtMs: 1, cursors: {}, aggregate: agg });
+  };
+
+  it('accepts the busy state as saved', () => {
+    expect(() => parseCheckpoint(withPatch(['orders'], 1))).not.toThrow();
+  });
+  it.each<[string, (string | number)[], unknown, RegExp]>([
+    ['aggregate.rolling = "x"', ['rolling'], 'x', /aggregate( is incomplete|\.rolling)/],
+    ['a rolling count as a string', ['rolling', 'counts', 3], '1', /aggregate\.rolling\.counts\[3\]/],
+    ['dedupe.orders.gen = "1"', ['dedupe', 'orders', 'gen'], '1', /dedupe state of orders/],
+    ['parcels.picked = "2"', ['parcels', 'picked'], '2', /aggregate\.parcels\.picked/],
+    ['a rejected count as a string', ['rejectedByReason'], { bad_amount: '3' }, /rejectedByReason\.bad_amount/],
+    ['a milestone threshold as a number', ['milestones', 0, 'thresholdMinor'], 100, /milestones\[0\]\.thresholdMinor/],
+    ['a milestone time as a string', ['milestones', 0, 'reachedAtMs'], '1000', /milestones\[0\]\.reachedAtMs/],
+    ['an alert without text', ['alerts', 0, 'text'], DELETE, /alerts\[0\]\.text/],
+    ['payments ok as a string', ['payments', 'alipay', 'ok'], '1', /payments\.alipay\.ok/],
+    ['traffic visitors as a string', ['traffic', 'visitors'], '10', /traffic/],
+    ['a region row GMV as a number', ['breakdowns', 'regions', 0, 1], 500, /breakdowns\.regions\[0\]\[1\]/],
+    ['a region row count as a string', ['breakdowns', 'regions', 0, 2], '1', /breakdowns\.regions\[0\]\[2\]/],
+    ['warehouses as an object', ['breakdowns', 'warehouses'], {}, /breakdowns\.warehouses/],
+    ['a warehouse stage as a string', ['breakdowns', 'warehouses', 0, 'picked'], '2', /warehouses\[0\]\.picked/],
+    ['flash sold as a string', ['flash', 0, 'sold'], '1', /flash\[0\]\.sold/],
+    ['a pair row count as a string', ['pairs', 'regionChannel', 0, 3], '1', /pairs\.regionChannel\[0\]\[3\]/],
+    ['dispatchRolling = 5', ['dispatchRolling'], 5, /dispatchRolling/],
+    ['a negative order count', ['orders'], -1, /orders/],
+  ])('rejects %s, naming the place', (_what, path, value, where) => {
+    expect(() => parseCheckpoint(withPatch(path, value))).toThrow(where);
+  });
+});
+
+describe('seriesChunkProblem', () => {
+  it('accepts a saved chunk and names a wrong type inside one', () => {
+    expect(seriesChunkProblem(0, { orders: [1, 0, null], gmvMinor: [500, 0, null] })).toBeNull();
+    expect(seriesChunkProblem(2, { orders: [1, '2'], gmvMinor: [1, 2] })).toMatch(/series chunk 2\.orders\[1\]/);
+    expect(seriesChunkProblem(0, { orders: 'x', gmvMinor: [] })).toMatch(/orders is not an array/);
+    expect(seriesChunkProblem(Number.NaN, { orders: [], gmvMinor: [] })).toMatch(/index/);
   });
 });
