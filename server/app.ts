@@ -1,7 +1,9 @@
 /**
  * Composition of one warroom process: ingest → aggregate → publish, behind the HTTP server, with
  * checkpoints and history watch. `main.ts` reads the environment and calls {@link startWarroom};
- * tests call it directly.
+ * tests call it directly. Only the holder of the prefix's ingest lease counts; another process on
+ * the same prefix stands by (serves pages, admin and sockets, no figures) and takes over when the
+ * holder stops renewing.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,6 +21,8 @@ import { resolvePrincipal } from './auth';
 import { CredentialStore, type Principal } from './security/credentials';
 import { ConnectionCounter, RateLimiter } from './security/limits';
 import { AdminPlane } from './admin';
+import { AdminBus } from './admin-bus';
+import { Lease, type LeaseHolder } from './lease';
 import { connectRedis, streamKeys } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { eventInfo, type EventDefinition } from './event';
@@ -33,12 +37,17 @@ export interface Warroom {
   url: string;
   http: HttpServer;
   aggregator: Aggregator;
-  ingest: Ingest;
+  /** The stream reader (throws on a standby, which reads nothing). */
+  readonly ingest: Ingest;
+  /** The ingest lease: `role` says whether this process counts. */
+  lease: Lease;
+  /** Settles if this process loses the lease to another (it has stopped counting then). */
+  leaseLost: Promise<LeaseHolder | null>;
   publisher: Publisher;
   checkpointer: Checkpointer;
   creds: CredentialStore;
   admin: AdminPlane;
-  /** `GET /api/state` body. */
+  /** `GET /api/state` body (throws on a standby: it has no figures). */
   state(): ApiState;
   close(): Promise<void>;
 }
@@ -124,24 +133,12 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   const alarms = new AlarmBoard({ now, log, onChange: (raised) => raised && (epoch = randomUUID()) });
   let ingest: Ingest | undefined;
   const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
+  const leaseRedis = connectRedis(config.redisUrl, log, 'lease', true);
+  const lease = new Lease(leaseRedis, { prefix: config.keyPrefix, ttlMs: config.leaseMs, now, log });
+  /** Counting, i.e. holding the lease with ingest running. */
+  const counting = (): boolean => lease.role === 'owner' && ingest !== undefined;
 
-  const checkpointer = new Checkpointer(ckptRedis, checkpointKeys(config.keyPrefix), aggregator, currentCursors, () => epoch, now, log);
-  let loaded = null;
-  try {
-    loaded = await whenReachable('loading the checkpoint', async () => {
-      await whenReady(ckptRedis, 1000);
-      return checkpointer.load();
-    }, log);
-  } catch (e) {
-    // A corrupt checkpoint: start over from the retained streams (exact while they are retained) and say so.
-    log.error(`checkpoint unusable, recounting from the streams: ${(e as Error).message}`);
-  }
-  if (loaded) {
-    aggregator.restore(loaded.saved.aggregate, loaded.seriesChunks, loaded.blobs);
-    epoch = loaded.saved.epoch;
-    cursors = loaded.saved.cursors;
-    log.info(`resumed from checkpoint of ${new Date(loaded.saved.savedAtMs).toISOString()}: ${loaded.saved.aggregate.orders} orders`);
-  }
+  const checkpointer = new Checkpointer(ckptRedis, checkpointKeys(config.keyPrefix), aggregator, currentCursors, () => epoch, now, log, lease.fence());
 
   /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
   let checking = false;
@@ -158,25 +155,58 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     // What the checkpoint kept beside its JSON may be gone with the data: save it all again.
     if (fresh.some((a) => a.kind === 'history_lost')) aggregator.needFullSave();
   };
-  await whenReachable('checking stream history', watchHistory, log);
 
-  ingest = new Ingest(
-    aggregator,
-    redis,
-    () => connectRedis(config.redisUrl, log, 'reader', true),
-    {
-      keys,
-      cursors,
-      decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
-      blockMs: config.readBlockMs,
-      count: config.readCount,
-      onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
-    },
-    now,
-    log,
-  );
-  const ing = ingest;
-  const historyTimer = setInterval(() => void watchHistory().catch(() => undefined), config.historyCheckMs);
+  let historyTimer: NodeJS.Timeout | undefined;
+  /** Starts counting once the lease is ours: from the checkpoint as it stands now (the previous owner's last). */
+  const takeOver = async (): Promise<void> => {
+    let loaded = null;
+    try {
+      loaded = await whenReachable('loading the checkpoint', async () => {
+        await whenReady(ckptRedis, 1000);
+        return checkpointer.load();
+      }, log);
+    } catch (e) {
+      // A corrupt checkpoint: start over from the retained streams (exact while they are retained) and say so.
+      log.error(`checkpoint unusable, recounting from the streams: ${(e as Error).message}`);
+    }
+    if (loaded) {
+      aggregator.restore(loaded.saved.aggregate, loaded.seriesChunks, loaded.blobs);
+      epoch = loaded.saved.epoch;
+      cursors = loaded.saved.cursors;
+      log.info(`resumed from checkpoint of ${new Date(loaded.saved.savedAtMs).toISOString()}: ${loaded.saved.aggregate.orders} orders`);
+    }
+    await whenReachable('checking stream history', watchHistory, log);
+    const ing = new Ingest(
+      aggregator,
+      redis,
+      () => connectRedis(config.redisUrl, log, 'reader', true),
+      {
+        keys,
+        fence: lease.fence(),
+        cursors,
+        decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
+        blockMs: config.readBlockMs,
+        count: config.readCount,
+        onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
+      },
+      now,
+      log,
+    );
+    historyTimer = setInterval(() => void watchHistory().catch(() => undefined), config.historyCheckMs);
+    await ing.start();
+    ingest = ing;
+    publisher.start();
+    checkpointer.start(config.checkpointIntervalMs);
+    if (lease.role !== 'owner') await stopCounting(); // lost while loading
+  };
+  /** Lease lost: nothing more is read, saved or sent (the writes are fenced anyway). */
+  const stopCounting = async (): Promise<void> => {
+    clearInterval(historyTimer);
+    publisher.stop();
+    await ingest?.stop();
+    await checkpointer.stop(); // its final save is refused: no token
+  };
+  const leaseLost = new Promise<LeaseHolder | null>((resolve) => lease.onLost((by) => void stopCounting().finally(() => resolve(by))));
 
   // Event-loop delay: a stalled loop delays ingest and ticks alike, so health reports it.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -244,6 +274,9 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   }, 10_000);
   revalidate.unref();
 
+  // Admin actions reach the screens of every node serving the prefix (standbys too) through Redis pub/sub.
+  const adminSub = connectRedis(config.redisUrl, log, 'admin-bus');
+  const bus = new AdminBus(redis, adminSub, config.keyPrefix, log);
   const admin = new AdminPlane({
     redis,
     prefix: config.keyPrefix,
@@ -257,19 +290,24 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       reload: () => io.emit('reload'),
       disconnect,
     },
+    peers: bus,
+    counting,
+    log,
   });
   await whenReachable('loading the banner', () => admin.loadBanner(), log);
+  await whenReachable('subscribing to admin actions', () => bus.start((u) => admin.applyPeer(u)), log);
 
   const publisher = new Publisher(
     io,
     aggregator,
-    () => ing.status,
-    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }) },
+    () => ingest!.status,
+    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }), live: counting },
     now,
   );
   const state = (): ApiState => {
+    if (!ingest || !counting()) throw new Error(`no figures: this process is ${lease.role === 'owner' ? 'taking over' : lease.role}`);
     const s = publisher.snapshot();
-    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ing.cursors(), breakdowns: aggregator.detail(Infinity) };
+    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ingest.cursors(), breakdowns: aggregator.detail(Infinity) };
   };
   http.on(
     'request',
@@ -277,7 +315,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       clientDir: config.clientDir,
       creds,
       admin,
-      state,
+      state: () => (counting() ? state() : null),
       drill: (dim, key) => aggregator.drill(dim, key),
       corsOrigins: config.corsOrigins,
       sessionTtlMs: config.sessionTtlMs,
@@ -289,12 +327,18 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       },
       log,
       health: () => {
-        const src = ing.status;
         const t = now();
+        if (!ingest || !counting()) {
+          // A standby (or a process that lost the lease, or one still loading the checkpoint) counts nothing.
+          return { ok: false, status: lease.role === 'owner' ? 'taking over' : lease.role, lease: { holder: lease.holder }, serverNowMs: t };
+        }
+        const src = ingest.status;
         const lastTickAgeMs = publisher.lastTickMs === null ? null : t - publisher.lastTickMs;
         const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000 && alarms.active().length === 0;
         return {
           ok,
+          status: 'owner',
+          lease: { token: lease.token },
           redis: src.redis,
           staleSinceMs: src.staleSinceMs,
           lagMs: src.lagMs,
@@ -316,9 +360,12 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     }),
   );
 
-  await ingest.start();
-  publisher.start();
-  checkpointer.start(config.checkpointIntervalMs);
+  const acquired = await whenReachable('taking the ingest lease', async () => {
+    await whenReady(leaseRedis, 1000);
+    return lease.tryAcquire();
+  }, log);
+  if (acquired) await takeOver();
+  else lease.standBy(takeOver);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -330,7 +377,12 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     url: `http://${host}:${addr.port}`,
     http,
     aggregator,
-    ingest,
+    get ingest(): Ingest {
+      if (!ingest) throw new Error(`no ingest: this process is ${lease.role}`);
+      return ingest;
+    },
+    lease,
+    leaseLost,
     publisher,
     checkpointer,
     creds,
@@ -343,12 +395,15 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       clearInterval(historyTimer);
       publisher.stop();
       io.close();
-      await ing.stop();
+      bus.stop();
+      await ingest?.stop();
       await checkpointer.stop();
+      await lease.release(); // after the last save: a standby takes over at once
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
       redis.disconnect();
       ckptRedis.disconnect();
+      leaseRedis.disconnect();
     },
   };
 }

@@ -1,19 +1,21 @@
 /**
- * Checkpoints: the aggregate state saved to Redis atomically with the stream cursors (one
- * MULTI/EXEC), so a restart resumes exactly where the checkpoint stands: what was applied after
- * it is read and applied again, and nothing before it twice (state + source offset in one snapshot).
+ * Checkpoints: the aggregate state saved to Redis atomically with the stream cursors (one fenced
+ * Lua batch, fence.ts: written only while this process's lease token is current), so a restart or
+ * a takeover resumes exactly where the checkpoint stands: what was applied after it is read and
+ * applied again, and nothing before it twice (state + source offset in one snapshot).
  *
  * Keys: `<prefix>ckpt` (JSON: epoch, cursors, aggregate state), `<prefix>ckpt:series` (hash of
  * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
  * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
  * APPEND, which makes Redis reallocate and copy a string of tens of MB every second). Replaying the
- * MULTI after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
+ * batch after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
  * by the set it is loaded into.
  */
 import type { Redis } from 'ioredis';
 import { DEDUPE_STREAMS, type AggregateState, type Aggregator, type DedupeBlobs, type DedupeStream } from './aggregate/aggregator';
 import type { SeriesChunk } from './aggregate/series';
 import type { Logger } from './log';
+import { FencedBatch, type Fence } from './fence';
 
 export interface CheckpointKeys {
   state: string;
@@ -34,6 +36,8 @@ export interface SavedCheckpoint {
   version: 1;
   epoch: string;
   savedAtMs: number;
+  /** The fencing token of the process that wrote it (absent in checkpoints from before the lease). */
+  fence?: number;
   /** Stream key → last entry ID applied. */
   cursors: Record<string, string>;
   aggregate: AggregateState;
@@ -104,6 +108,7 @@ export class Checkpointer {
   readonly #epoch: () => string;
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #fence: Fence;
   #timer: NodeJS.Timeout | undefined;
   #saving: Promise<boolean> | null = null;
   /** Server time of the last checkpoint saved, and how long it took (for health and benchmarks). */
@@ -115,8 +120,11 @@ export class Checkpointer {
   saves = 0;
   failures = 0;
 
-  /** @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up */
-  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger) {
+  /**
+   * @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up
+   * @param fence saves are written only while it holds this process's token (none without one)
+   */
+  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger, fence: Fence) {
     this.#redis = redis;
     this.#keys = keys;
     this.#agg = agg;
@@ -124,6 +132,7 @@ export class Checkpointer {
     this.#epoch = epoch;
     this.#now = now;
     this.#log = log;
+    this.#fence = fence;
   }
 
   /** Reads the saved checkpoint; null when there is none. Throws {@link CheckpointError} on a bad one. */
@@ -172,12 +181,13 @@ export class Checkpointer {
   }
 
   async #save(): Promise<boolean> {
-    if (this.#redis.status !== 'ready') return false;
+    const token = this.#fence.token();
+    if (this.#redis.status !== 'ready' || token === null) return false;
     const started = this.#now();
     // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
     const cp = this.#agg.checkpoint();
-    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state };
-    const m = this.#redis.multi();
+    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, fence: token, cursors: this.#cursors(), aggregate: cp.state };
+    const m = new FencedBatch(this.#fence.key, token);
     const json = JSON.stringify(saved);
     let size = json.length;
     m.set(this.#keys.state, json);
@@ -197,9 +207,10 @@ export class Checkpointer {
       for (const gen of j.dropped) m.del(this.#keys.ids(stream, gen));
     }
     try {
-      const res = await m.exec();
-      const failed = res?.find(([err]) => err);
-      if (!res || failed) throw failed?.[0] ?? new Error('transaction discarded');
+      if (!(await m.exec(this.#redis))) {
+        this.#fence.refused();
+        throw new Error(`refused: fencing token ${token} is no longer current (another process holds the lease)`);
+      }
       this.lastSavedMs = started;
       this.lastSaveDurationMs = this.#now() - started;
       this.maxSaveDurationMs = Math.max(this.maxSaveDurationMs, this.lastSaveDurationMs);

@@ -19,6 +19,8 @@ export interface PublisherOptions {
   banner: () => Banner | null;
   /** Active alarms and a version that changes with them. */
   alarms: () => { list: Alarm[]; version: number };
+  /** False while this node has no count to show (a standby): joiners get no snapshot until it has. @default always */
+  live?: () => boolean;
 }
 
 export class Publisher {
@@ -42,10 +44,12 @@ export class Publisher {
     this.#source = source;
     this.#opts = opts;
     this.#now = now;
+    const live = opts.live ?? (() => true);
     io.on('connection', (socket) => {
-      socket.emit('snapshot', this.snapshot());
+      // A standby's screens wait (shown as not live); the first tick after a takeover makes them resync.
+      if (live()) socket.emit('snapshot', this.snapshot());
       socket.on('resync', (ack) => {
-        if (typeof ack === 'function') ack(this.snapshot());
+        if (typeof ack === 'function' && live()) ack(this.snapshot());
       });
       socket.on('time', (ack) => {
         if (typeof ack === 'function') ack(this.#now());
