@@ -44,6 +44,7 @@ export class AdminBus {
   /** This process, so it skips its own messages (it applied them already). */
   readonly #node = randomUUID();
   #subscribedOnce = false;
+  #listening = false;
 
   /** @param sub a connection of its own (a subscribed connection can do nothing else) */
   constructor(pub: Redis, sub: Redis, prefix: string, log: Logger) {
@@ -55,17 +56,21 @@ export class AdminBus {
 
   /** Subscribes; `apply` gets every other node's message, and `resync` after each re-subscription. */
   async start(apply: (u: PeerUpdate) => Promise<void>): Promise<void> {
-    const run = (u: PeerUpdate): void => void apply(u).catch((e: Error) => this.#log.warn(`admin update ${u.kind} from another node failed: ${e.message}`));
-    this.#sub.on('message', (channel: string, raw: string) => {
-      if (channel !== this.#channel) return;
-      const m = parseAdminMessage(raw);
-      if (m === null) return this.#log.warn(`ignored a malformed message on ${this.#channel}`);
-      if (m.from !== this.#node) run(m.message);
-    });
-    // ioredis subscribes again after a reconnect; what was published meanwhile is lost.
-    this.#sub.on('ready', () => {
-      if (this.#subscribedOnce) run({ kind: 'resync' });
-    });
+    if (!this.#listening) {
+      // Once, also when the first subscription is retried.
+      this.#listening = true;
+      const run = (u: PeerUpdate): void => void apply(u).catch((e: Error) => this.#log.warn(`admin update ${u.kind} from another node failed: ${e.message}`));
+      this.#sub.on('message', (channel: string, raw: string) => {
+        if (channel !== this.#channel) return;
+        const m = parseAdminMessage(raw);
+        if (m === null) return this.#log.warn(`ignored a malformed message on ${this.#channel}`);
+        if (m.from !== this.#node) run(m.message);
+      });
+      // ioredis subscribes again after a reconnect; what was published meanwhile is lost.
+      this.#sub.on('ready', () => {
+        if (this.#subscribedOnce) run({ kind: 'resync' });
+      });
+    }
     await this.#sub.subscribe(this.#channel);
     this.#subscribedOnce = true;
   }

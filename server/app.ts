@@ -206,7 +206,9 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     await ingest?.stop();
     await checkpointer.stop(); // its final save is refused: no token
   };
-  const leaseLost = new Promise<LeaseHolder | null>((resolve) => lease.onLost((by) => void stopCounting().finally(() => resolve(by))));
+  const leaseLost = new Promise<LeaseHolder | null>((resolve) =>
+    lease.onLost((by) => void stopCounting().catch((e: Error) => log.error(`stopping after the lease was lost: ${e.message}`)).finally(() => resolve(by))),
+  );
 
   // Event-loop delay: a stalled loop delays ingest and ticks alike, so health reports it.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });

@@ -209,7 +209,7 @@ export class Checkpointer {
     try {
       if (!(await m.exec(this.#redis))) {
         this.#fence.refused();
-        throw new Error(`refused: fencing token ${token} is no longer current (another process holds the lease)`);
+        throw new Error(`refused: fencing token ${token} is not the current one`);
       }
       this.lastSavedMs = started;
       this.lastSaveDurationMs = this.#now() - started;

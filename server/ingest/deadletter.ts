@@ -133,7 +133,7 @@ export class DeadLetterWriter {
         if ((await this.#redis.warroomDeadLetters(this.#keys.dead, this.#keys.deadHighWater, this.#fence.key, ...args)) === -1) {
           // Kept for a retry: the lease decides whether this process still owns them.
           this.#fence.refused();
-          throw new Error(`refused: fencing token ${token} is no longer current`);
+          throw new Error(`refused: fencing token ${token} is not the current one`);
         }
       } catch (e) {
         this.#log.warn(`dead-letter write failed, will retry: ${(e as Error).message}`);

@@ -119,12 +119,17 @@ describe('two servers on one key prefix', () => {
     expect((await health(a.url))!.body.status).toBe('standby');
     await sleep(1500);
 
-    // 2. SIGSTOP the new owner past its lease; poison arrives meanwhile (its letters must be written once).
+    // 2. SIGSTOP the new owner past its lease. It is idle, blocked in XREAD, so the poison written
+    // next is in the reply waiting for it when it resumes: it will try to dead-letter it.
     await waitFor(async () => ((await checkpointFence()) === tokenB ? true : undefined), 5000, 'a checkpoint by the new owner');
+    await feed.stop();
+    await sleep(1200);
     b.proc.kill('SIGSTOP');
     const stoppedAt = Date.now();
     const poison = 40;
     for (let i = 0; i < poison; i++) await r.xadd('wr:orders', '*', 'id', `poison-${i}`, 'amount', 'not-money');
+    const feed2 = new Feed({ redisUrl: redis.url, ratePerSec: 5000, seed: 29 });
+    feed2.start();
     await whenOwner(a.url, 20_000);
     const afterStop = Date.now() - stoppedAt;
     const tokenA2 = await leaseToken(a);
@@ -151,11 +156,18 @@ describe('two servers on one key prefix', () => {
     expect(code).toBe(3);
     expect([...fences]).toEqual([tokenA2]);
     expect(b.log()).toMatch(/lease lost: .* took over/);
+    // It did try: its checkpoint and its dead letters were refused by Redis, not merely not sent.
+    expect(b.log()).toMatch(/checkpoint not saved, will retry: refused: fencing token/);
+    expect(b.log()).toMatch(/dead-letter write failed, will retry: refused: fencing token/);
     const refusedWrites = (b.log().match(/refused: fencing token/g) ?? []).length;
 
     await sleep(500);
-    await feed.stop();
-    const l = feed.ledger;
+    await feed2.stop();
+    const l = {
+      orders: feed.ledger.orders + feed2.ledger.orders,
+      gmvMinor: feed.ledger.gmvMinor + feed2.ledger.gmvMinor,
+      duplicatesWritten: feed.ledger.duplicatesWritten + feed2.ledger.duplicatesWritten,
+    };
     await drained(a.url, l.orders);
     await sleep(300);
     const settled = (await apiState(a.url))!;
