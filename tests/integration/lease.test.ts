@@ -21,7 +21,7 @@ import type { Banner } from '../../shared/api';
 import type { EventInfo } from '../../shared/domain';
 
 const ADMIN_TOKEN = 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%';
-const TTL = 600;
+const TTL = 1500;
 let redis: Redis;
 const conns: Redis[] = [];
 const leases: Lease[] = [];
@@ -94,11 +94,11 @@ describe('the ingest lease', () => {
     expect(await a.tryAcquire()).toBe(true);
     const t = a.token!;
     await redis.del(leaseKeys(p).lease);
-    await waitFor(async () => ((await redis.exists(leaseKeys(p).lease)) === 1 ? true : undefined), 3000, 'the lease renewed');
+    await waitFor(async () => ((await redis.exists(leaseKeys(p).lease)) === 1 ? true : undefined), 5000, 'the lease renewed');
     expect(a.role).toBe('owner');
     expect(a.token).toBe(t);
     await redis.del(leaseKeys(p).lease, leaseKeys(p).fence); // a restart without persistence
-    await waitFor(async () => ((await redis.get(leaseKeys(p).fence)) === String(t) ? true : undefined), 3000, 'the counter written back');
+    await waitFor(async () => ((await redis.get(leaseKeys(p).fence)) === String(t) ? true : undefined), 5000, 'the counter written back');
     expect(a.role).toBe('owner');
     // A newcomer now gets a token above the old one, never a reused one.
     await a.release();
