@@ -120,7 +120,7 @@ describe('two servers on one key prefix', () => {
     await sleep(1500);
 
     // 2. SIGSTOP the new owner past its lease. It is idle, blocked in XREAD, so the poison written
-    // next is in the reply waiting for it when it resumes: it will try to dead-letter it.
+    // next waits in its reply: resumed, it may try to dead-letter it (unless its read watchdog fires first).
     await waitFor(async () => ((await checkpointFence()) === tokenB ? true : undefined), 5000, 'a checkpoint by the new owner');
     await feed.stop();
     await drained(b.url, feed.ledger.orders, 60_000);
@@ -150,12 +150,14 @@ describe('two servers on one key prefix', () => {
     expect(bConns.size).toBeGreaterThanOrEqual(3); // main, checkpoint, lease (+ reader, admin bus)
     const monitorOf = new Redis(redis.url);
     const monitor = await monitorOf.monitor();
-    const fromB: string[] = [];
-    let lastSource = '';
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source !== 'lua') lastSource = source;
-      if (bConns.has(lastSource)) fromB.push(`${source === 'lua' ? 'script: ' : ''}${String(args[0]).toUpperCase()}`);
-    });
+    // Redis 7 feeds MONITOR a script call, then the commands the script runs (source "lua"): those
+    // belong to the last call before them. Checked first with a probe of our own.
+    const seen: { source: string; cmd: string }[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, cmd: String(args[0]).toUpperCase() }));
+    await r.eval("return redis.call('GET', 'lease-monitor-probe')", 0);
+    await waitFor(() => (seen.some((e) => e.source === 'lua') ? true : undefined), 5000, 'the probe on MONITOR');
+    const probe = seen.findIndex((e) => e.cmd === 'EVAL');
+    expect(seen[probe + 1]).toEqual({ source: 'lua', cmd: 'GET' });
     const fences = new Set<number | undefined>();
     let watching = true;
     const watch = (async () => {
@@ -178,6 +180,12 @@ describe('two servers on one key prefix', () => {
     expect(b.log()).toMatch(/lease lost: .* took over/);
     // It sent scripts (at least its renewal; its checkpoint too, when that timer was due), and
     // inside them Redis ran nothing but the fence check; nothing it sent directly wrote either.
+    const fromB: string[] = [];
+    let lastSource = '';
+    for (const e of seen) {
+      if (e.source !== 'lua') lastSource = e.source;
+      if (bConns.has(lastSource)) fromB.push(`${e.source === 'lua' ? 'script: ' : ''}${e.cmd}`);
+    }
     const scripts = fromB.filter((c) => c === 'EVALSHA' || c === 'EVAL').length;
     const ranInScripts = new Set(fromB.filter((c) => c.startsWith('script: ')));
     const direct = new Set(fromB.filter((c) => !c.startsWith('script: ')));
