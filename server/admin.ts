@@ -2,7 +2,8 @@
  * The admin plane: event timing and goals, viewer tokens and accounts, the takeover banner and
  * remote reloads. Every action is validated, applied, pushed to the screens that need it and
  * audited (who, when, what, old → new). Event overrides and the banner are kept in Redis, so a
- * restart keeps what the admin set.
+ * restart keeps what the admin set. The other nodes serving the prefix hear of each action through
+ * `peers` and apply it to their screens with {@link AdminPlane.applyPeer}.
  */
 import type { Redis } from 'ioredis';
 import type { AccountInfo, Banner, EventPatch, T0Change, ViewerTokenInfo } from '../shared/api';
@@ -14,6 +15,8 @@ import type { AlarmBoard, RaiseAlarm } from './alarms';
 import { auditName, CredentialError, type CredentialStore, type Principal } from './security/credentials';
 import { eventInfo, type EventDefinition } from './event';
 import { MAX_BANNER_CHARS, parseBanner, parseEventOverrides, readStored, type EventOverrides } from './admin-stored';
+import type { AdminMessage, PeerUpdate } from './admin-bus';
+import type { Logger } from './log';
 
 export class AdminError extends Error {}
 
@@ -32,7 +35,8 @@ export interface AdminDeps {
   redis: Redis;
   prefix: string;
   creds: CredentialStore;
-  aggregator: Aggregator;
+  /** The aggregator counting now (replaced when the process takes over). */
+  aggregator: () => Aggregator;
   alarms: AlarmBoard;
   /** The event as it is now (mutable: the admin edits it). */
   event: EventDefinition;
@@ -44,6 +48,11 @@ export interface AdminDeps {
     reload(): void;
     disconnect(match: (p: Principal) => boolean): number;
   };
+  /** The other nodes serving the prefix. */
+  peers?: { publish(m: AdminMessage): void };
+  /** Does this node count (hold the ingest lease)? Milestones are checked against its count. @default always */
+  counting?: () => boolean;
+  log?: Logger;
 }
 
 export class AdminPlane {
@@ -117,12 +126,14 @@ export class AdminPlane {
     let milestones = e.milestonesMinor;
     if (patch.milestones !== undefined) {
       if (!Array.isArray(patch.milestones) || patch.milestones.length > 100) throw new AdminError('milestones must be an array of at most 100 decimal strings');
+      // A standby has no count to check new milestones against (the owner would have to refuse them later).
+      if (this.#d.counting && !this.#d.counting()) throw new AdminError('milestones can be edited only on the node that counts: this one stands by');
       milestones = patch.milestones.map((m, i) => money(`milestones[${i}]`, m));
       // Last year's total stays a milestone: it is how "passed last year" is detected.
       if (e.lastYearMinor !== null && e.lastYearMinor > 0n && !milestones.includes(e.lastYearMinor)) {
         milestones = [...milestones, e.lastYearMinor].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       }
-      const refused = this.#d.aggregator.setMilestones(milestones, e.lastYearMinor);
+      const refused = this.#d.aggregator().setMilestones(milestones, e.lastYearMinor);
       if (refused) throw new AdminError(refused);
     }
     e.t0Ms = t0Ms;
@@ -133,6 +144,7 @@ export class AdminPlane {
     const after = eventInfo(e);
     await this.#d.creds.audit(auditName(p), 'event.update', before, t0Change ? { ...auditEvent(e), t0Change } : auditEvent(e));
     this.#d.screens.event(after);
+    this.#d.peers?.publish({ kind: 'event' });
     return after;
   }
 
@@ -142,7 +154,7 @@ export class AdminPlane {
    * says what would change. Returns the change when it was confirmed, null when none was needed.
    */
   #t0Change(fromT0Ms: number, toT0Ms: number, confirmed: boolean): T0Change | null {
-    const agg = this.#d.aggregator;
+    const agg = this.#d.aggregator();
     const change: T0Change = {
       fromT0Ms,
       toT0Ms,
@@ -169,6 +181,7 @@ export class AdminPlane {
     this.#banner = b;
     await this.#d.creds.audit(auditName(p), 'banner.set', old, b);
     this.#d.screens.banner(b);
+    this.#d.peers?.publish({ kind: 'banner' });
     return b;
   }
 
@@ -178,6 +191,7 @@ export class AdminPlane {
     this.#banner = null;
     await this.#d.creds.audit(auditName(p), 'banner.clear', old, null);
     this.#d.screens.banner(null);
+    this.#d.peers?.publish({ kind: 'banner' });
   }
 
   /** Acknowledges an alarm (it stays listed, greyed); null when there is no such active alarm. */
@@ -192,6 +206,7 @@ export class AdminPlane {
   async reload(p: Principal): Promise<void> {
     await this.#d.creds.audit(auditName(p), 'screens.reload', null, null);
     this.#d.screens.reload();
+    this.#d.peers?.publish({ kind: 'reload' });
   }
 
   async createToken(p: Principal, body: { name?: unknown }): Promise<{ token: string; info: ViewerTokenInfo }> {
@@ -205,6 +220,7 @@ export class AdminPlane {
     const info = await this.#d.creds.revokeToken(id);
     if (!info) return null;
     const dropped = this.#d.screens.disconnect((q) => q.cred === `token:${id}`);
+    this.#d.peers?.publish({ kind: 'revoke', cred: `token:${id}` });
     await this.#d.creds.audit(auditName(p), 'token.revoke', before, { ...info, socketsClosed: dropped });
     return info;
   }
@@ -212,7 +228,10 @@ export class AdminPlane {
   async putAccount(p: Principal, body: { username?: unknown; password?: unknown; role?: unknown }): Promise<AccountInfo> {
     const before = this.#d.creds.listAccounts().find((a) => a.username === body?.username) ?? null;
     const info = await this.#wrap(() => this.#d.creds.putAccount(body?.username as string, body?.password as string, body?.role as 'executive', auditName(p)));
-    if (before) this.#d.screens.disconnect((q) => q.username === info.username);
+    if (before) {
+      this.#d.screens.disconnect((q) => q.username === info.username);
+      this.#d.peers?.publish({ kind: 'revoke', username: info.username });
+    }
     await this.#d.creds.audit(auditName(p), before ? 'account.update' : 'account.create', before, info);
     return info;
   }
@@ -222,8 +241,40 @@ export class AdminPlane {
     const info = await this.#d.creds.disableAccount(username);
     if (!info) return null;
     const dropped = this.#d.screens.disconnect((q) => q.username === username);
+    this.#d.peers?.publish({ kind: 'revoke', username });
     await this.#d.creds.audit(auditName(p), 'account.disable', before, { ...info, socketsClosed: dropped });
     return info;
+  }
+
+  /** Applies what an admin did on another node (or everything, after this node may have missed some). */
+  async applyPeer(u: PeerUpdate): Promise<void> {
+    const screens = this.#d.screens;
+    if (u.kind === 'banner' || u.kind === 'resync') {
+      await this.loadBanner();
+      screens.banner(this.banner());
+    }
+    if (u.kind === 'event' || u.kind === 'resync') await this.#reloadEvent();
+    if (u.kind === 'reload') screens.reload();
+    if (u.kind === 'revoke' || u.kind === 'resync') await this.#d.creds.refresh();
+    if (u.kind === 'revoke') {
+      if (u.username) this.#d.creds.forgetSessions(u.username);
+      screens.disconnect((q) => (u.cred !== undefined && q.cred === u.cred) || (u.username !== undefined && q.username === u.username));
+    }
+  }
+
+  /** The event as another node stored it; new milestones are checked against this node's count. */
+  async #reloadEvent(): Promise<void> {
+    const e = this.#d.event;
+    const before = e.milestonesMinor;
+    await AdminPlane.loadOverrides(this.#d.redis, this.#d.prefix, e);
+    if (e.milestonesMinor.join() !== before.join()) {
+      const refused = this.#d.aggregator().setMilestones(e.milestonesMinor, e.lastYearMinor);
+      if (refused) {
+        e.milestonesMinor = before;
+        this.#d.log?.warn(`milestones set on another node not applied here: ${refused}`);
+      }
+    }
+    this.#d.screens.event(eventInfo(e));
   }
 
   async #wrap<T>(f: () => Promise<T>): Promise<T> {

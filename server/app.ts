@@ -1,7 +1,9 @@
 /**
  * Composition of one warroom process: ingest → aggregate → publish, behind the HTTP server, with
  * checkpoints and history watch. `main.ts` reads the environment and calls {@link startWarroom};
- * tests call it directly.
+ * tests call it directly. Only the holder of the prefix's ingest lease counts; another process on
+ * the same prefix stands by (serves pages, admin and sockets, no figures) and takes over when the
+ * holder stops renewing.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -19,10 +21,12 @@ import { resolvePrincipal } from './auth';
 import { CredentialStore, type Principal } from './security/credentials';
 import { ConnectionCounter, RateLimiter } from './security/limits';
 import { AdminPlane } from './admin';
+import { AdminBus } from './admin-bus';
+import { Lease, type LeaseHolder } from './lease';
 import { connectRedis, streamKeys } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { CheckpointWatch } from './checkpoint-watch';
-import { resume } from './resume';
+import { resume, StartRefused } from './resume';
 import { eventInfo, type EventDefinition } from './event';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
@@ -35,13 +39,18 @@ export interface Warroom {
   url: string;
   http: HttpServer;
   aggregator: Aggregator;
-  ingest: Ingest;
+  /** The stream reader (throws on a standby, which reads nothing). */
+  readonly ingest: Ingest;
+  /** The ingest lease: `role` says whether this process counts. */
+  lease: Lease;
+  /** Settles if this process loses the lease to another (it has stopped counting then). */
+  leaseLost: Promise<LeaseHolder | null>;
   publisher: Publisher;
   checkpointer: Checkpointer;
   alarms: AlarmBoard;
   creds: CredentialStore;
   admin: AdminPlane;
-  /** `GET /api/state` body. */
+  /** `GET /api/state` body (throws on a standby: it has no figures). */
   state(): ApiState;
   close(): Promise<void>;
 }
@@ -129,46 +138,27 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   let ingest: Ingest | undefined;
   let cursors: Record<string, string> = {};
   const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
+  const leaseRedis = connectRedis(config.redisUrl, log, 'lease', true);
+  const lease = new Lease(leaseRedis, { prefix: config.keyPrefix, ttlMs: config.leaseMs, now, log });
+  /** Counting, i.e. holding the lease with ingest running. */
+  const counting = (): boolean => lease.role === 'owner' && ingest !== undefined;
   const keysCkpt = checkpointKeys(config.keyPrefix);
   // The checkpoint carries the alarm board and the currency its amounts are in.
   const meta = () => ({ alarms: alarms.state(), currency: { code: event.currency, minorDigits: event.minorDigits } });
-  let resumed;
-  try {
-    resumed = await resume({
-      redis: ckptRedis,
-      keys: keysCkpt,
-      event,
-      alarms,
-      newEpoch: config.newEpoch,
-      makeAggregator: () =>
-        new Aggregator({
-          seriesStartMs: event.t0Ms - 5 * 60_000,
-          milestonesMinor: event.milestonesMinor,
-          alertDefaultTtlMs: config.alertDefaultTtlMs,
-          dedupeWindowMs: config.dedupeWindowMs,
-          flashSkus: event.flashSkus,
-          lastYearMinor: event.lastYearMinor,
-        }),
-      makeCheckpointer: (agg) => new Checkpointer(ckptRedis, keysCkpt, agg, currentCursors, () => epoch, now, log, meta),
-      reachable: (what, run) =>
-        whenReachable(what, async () => {
-          await whenReady(ckptRedis, 1000);
-          return run();
-        }, log),
-      audit: (action, old, next) => creds.audit('env:WARROOM_NEW_EPOCH', action, old, next),
-      now,
-      log,
+  const makeAggregator = (): Aggregator =>
+    new Aggregator({
+      seriesStartMs: event.t0Ms - 5 * 60_000,
+      milestonesMinor: event.milestonesMinor,
+      alertDefaultTtlMs: config.alertDefaultTtlMs,
+      dedupeWindowMs: config.dedupeWindowMs,
+      flashSkus: event.flashSkus,
+      lastYearMinor: event.lastYearMinor,
     });
-  } catch (e) {
-    creds.stop();
-    redis.disconnect();
-    ckptRedis.disconnect();
-    throw e;
-  }
-  const { aggregator, checkpointer } = resumed;
-  if (resumed.epoch !== null) epoch = resumed.epoch;
-  cursors = resumed.cursors;
-  for (const g of garbage) alarms.raise(g);
+  const makeCheckpointer = (agg: Aggregator): Checkpointer => new Checkpointer(ckptRedis, keysCkpt, agg, currentCursors, () => epoch, now, log, lease.fence(), meta);
+  // Replaced when this process takes over (restored from the checkpoint, or fresh for a recount).
+  let aggregator = makeAggregator();
+  let checkpointer = makeCheckpointer(aggregator);
+  let watch: CheckpointWatch | undefined;
 
   /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
   let checking = false;
@@ -185,25 +175,73 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     // What the checkpoint kept beside its JSON may be gone with the data: save it all again.
     if (fresh.some((a) => a.kind === 'history_lost')) aggregator.needFullSave();
   };
-  await whenReachable('checking stream history', watchHistory, log);
 
-  ingest = new Ingest(
-    aggregator,
-    redis,
-    () => connectRedis(config.redisUrl, log, 'reader', true),
-    {
-      keys,
-      cursors,
-      decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
-      blockMs: config.readBlockMs,
-      count: config.readCount,
-      onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
-    },
-    now,
-    log,
+  let historyTimer: NodeJS.Timeout | undefined;
+  /** Starts counting once the lease is ours: from the checkpoint as it stands now (the previous owner's last). */
+  const takeOver = async (): Promise<void> => {
+    const resumed = await resume({
+      redis: ckptRedis,
+      keys: keysCkpt,
+      event,
+      alarms,
+      newEpoch: config.newEpoch,
+      makeAggregator,
+      makeCheckpointer,
+      reachable: (what, run) =>
+        whenReachable(what, async () => {
+          await whenReady(ckptRedis, 1000);
+          return run();
+        }, log),
+      audit: (action, old, next) => creds.audit('env:WARROOM_NEW_EPOCH', action, old, next),
+      now,
+      log,
+    });
+    aggregator = resumed.aggregator;
+    checkpointer = resumed.checkpointer;
+    if (resumed.epoch !== null) epoch = resumed.epoch;
+    cursors = resumed.cursors;
+    for (const g of garbage) alarms.raise(g);
+    await whenReachable('checking stream history', watchHistory, log);
+    const ing = new Ingest(
+      aggregator,
+      redis,
+      () => connectRedis(config.redisUrl, log, 'reader', true),
+      {
+        keys,
+        fence: lease.fence(),
+        cursors,
+        decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
+        blockMs: config.readBlockMs,
+        count: config.readCount,
+        onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
+      },
+      now,
+      log,
+    );
+    historyTimer = setInterval(() => void watchHistory().catch(() => undefined), config.historyCheckMs);
+    await ing.start();
+    ingest = ing;
+    publisher.start();
+    checkpointer.start(config.checkpointIntervalMs);
+    watch = new CheckpointWatch(checkpointer, alarms, now);
+    watch.start();
+    // From here on every alarm change is saved at once (twice: a save in flight was taken before
+    // the change), so a crash right after an alarm cannot lose it. What was raised while starting
+    // is saved before the server says it is up.
+    persistAlarms = () => void checkpointer.save().then(() => checkpointer.save());
+    if (alarms.list().length > 0) await checkpointer.save();
+    if (lease.role !== 'owner') await stopCounting(); // lost while loading
+  };
+  /** Lease lost: nothing more is read, saved or sent (the writes are fenced anyway). */
+  const stopCounting = async (): Promise<void> => {
+    clearInterval(historyTimer);
+    publisher.stop();
+    await ingest?.stop();
+    await checkpointer.stop(); // its final save is refused: no token
+  };
+  const leaseLost = new Promise<LeaseHolder | null>((resolve) =>
+    lease.onLost((by) => void stopCounting().catch((e: Error) => log.error(`stopping after the lease was lost: ${e.message}`)).finally(() => resolve(by))),
   );
-  const ing = ingest;
-  const historyTimer = setInterval(() => void watchHistory().catch(() => undefined), config.historyCheckMs);
 
   // Event-loop delay: a stalled loop delays ingest and ticks alike, so health reports it.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -271,11 +309,14 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   }, 10_000);
   revalidate.unref();
 
+  // Admin actions reach the screens of every node serving the prefix (standbys too) through Redis pub/sub.
+  const adminSub = connectRedis(config.redisUrl, log, 'admin-bus');
+  const bus = new AdminBus(redis, adminSub, config.keyPrefix, log);
   const admin = new AdminPlane({
     redis,
     prefix: config.keyPrefix,
     creds,
-    aggregator,
+    aggregator: () => aggregator,
     alarms,
     event,
     now,
@@ -285,19 +326,24 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       reload: () => io.emit('reload'),
       disconnect,
     },
+    peers: bus,
+    counting,
+    log,
   });
   await whenReachable('loading the banner', () => admin.loadBanner(), log);
+  await whenReachable('subscribing to admin actions', () => bus.start((u) => admin.applyPeer(u)), log);
 
   const publisher = new Publisher(
     io,
-    aggregator,
-    () => ing.status,
-    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }) },
+    () => aggregator,
+    () => ingest!.status,
+    { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }), live: counting },
     now,
   );
   const state = (): ApiState => {
+    if (!ingest || !counting()) throw new Error(`no figures: this process is ${lease.role === 'owner' ? 'taking over' : lease.role}`);
     const s = publisher.snapshot();
-    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ing.cursors(), breakdowns: aggregator.detail(Infinity) };
+    return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ingest.cursors(), breakdowns: aggregator.detail(Infinity) };
   };
   http.on(
     'request',
@@ -305,7 +351,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       clientDir: config.clientDir,
       creds,
       admin,
-      state,
+      state: () => (counting() ? state() : null),
       drill: (dim, key) => aggregator.drill(dim, key),
       corsOrigins: config.corsOrigins,
       sessionTtlMs: config.sessionTtlMs,
@@ -317,12 +363,18 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       },
       log,
       health: () => {
-        const src = ing.status;
         const t = now();
+        if (!ingest || !counting()) {
+          // A standby (or a process that lost the lease, or one still loading the checkpoint) counts nothing.
+          return { ok: false, status: lease.role === 'owner' ? 'taking over' : lease.role, lease: { holder: lease.holder }, serverNowMs: t };
+        }
+        const src = ingest.status;
         const lastTickAgeMs = publisher.lastTickMs === null ? null : t - publisher.lastTickMs;
         const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000 && alarms.active().length === 0;
         return {
           ok,
+          status: 'owner',
+          lease: { token: lease.token },
           redis: src.redis,
           staleSinceMs: src.staleSinceMs,
           lagMs: src.lagMs,
@@ -346,16 +398,33 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     }),
   );
 
-  await ingest.start();
-  publisher.start();
-  checkpointer.start(config.checkpointIntervalMs);
-  const watch = new CheckpointWatch(checkpointer, alarms, now);
-  watch.start();
-  // From here on every alarm change is saved at once (twice: a save in flight was taken before
-  // the change), so a crash right after an alarm cannot lose it. What was raised while starting
-  // is saved before the server says it is up.
-  persistAlarms = () => void checkpointer.save().then(() => checkpointer.save());
-  if (alarms.list().length > 0) await checkpointer.save();
+  const acquired = await whenReachable('taking the ingest lease', async () => {
+    await whenReady(leaseRedis, 1000);
+    return lease.tryAcquire();
+  }, log);
+  if (acquired) {
+    try {
+      await takeOver();
+    } catch (e) {
+      // e.g. a currency change against the saved state: nothing is counted, the start stops.
+      await lease.release().catch(() => undefined);
+      creds.stop();
+      bus.stop();
+      io.close();
+      redis.disconnect();
+      ckptRedis.disconnect();
+      leaseRedis.disconnect();
+      throw e;
+    }
+  } else {
+    lease.standBy(() =>
+      takeOver().catch(async (e: unknown) => {
+        // A refused resume must not hold the lease while counting nothing.
+        if (e instanceof StartRefused) await lease.release().catch(() => undefined);
+        throw e;
+      }),
+    );
+  }
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -366,28 +435,40 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   return {
     url: `http://${host}:${addr.port}`,
     http,
-    aggregator,
-    ingest,
+    get aggregator(): Aggregator {
+      return aggregator;
+    },
+    get ingest(): Ingest {
+      if (!ingest) throw new Error(`no ingest: this process is ${lease.role}`);
+      return ingest;
+    },
+    lease,
+    leaseLost,
     publisher,
-    checkpointer,
+    get checkpointer(): Checkpointer {
+      return checkpointer;
+    },
     alarms,
     creds,
     admin,
     state,
     async close() {
-      watch.stop();
+      watch?.stop();
       loopDelay.disable();
       clearInterval(revalidate);
       creds.stop();
       clearInterval(historyTimer);
       publisher.stop();
       io.close();
-      await ing.stop();
+      bus.stop();
+      await ingest?.stop();
       await checkpointer.stop();
+      await lease.release(); // after the last save: a standby takes over at once
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
       redis.disconnect();
       ckptRedis.disconnect();
+      leaseRedis.disconnect();
     },
   };
 }

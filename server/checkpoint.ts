@@ -1,13 +1,14 @@
 /**
- * Checkpoints: the aggregate state saved to Redis atomically with the stream cursors (one
- * MULTI/EXEC), so a restart resumes exactly where the checkpoint stands: what was applied after
- * it is read and applied again, and nothing before it twice (state + source offset in one snapshot).
+ * Checkpoints: the aggregate state saved to Redis atomically with the stream cursors (one fenced
+ * Lua batch, fence.ts: written only while this process's lease token is current), so a restart or
+ * a takeover resumes exactly where the checkpoint stands: what was applied after it is read and
+ * applied again, and nothing before it twice (state + source offset in one snapshot).
  *
  * Keys: `<prefix>ckpt` (JSON: epoch, cursors, aggregate state), `<prefix>ckpt:series` (hash of
  * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
  * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
  * APPEND, which makes Redis reallocate and copy a string of tens of MB every second). Replaying the
- * MULTI after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
+ * batch after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
  * by the set it is loaded into.
  */
 import type { Redis } from 'ioredis';
@@ -16,6 +17,7 @@ import type { SeriesChunk } from './aggregate/series';
 import { aggregateProblem } from './aggregate/state-check';
 import type { Alarm } from '../shared/wire';
 import type { Logger } from './log';
+import { FencedBatch, type Fence } from './fence';
 
 export interface CheckpointKeys {
   state: string;
@@ -36,6 +38,8 @@ export interface SavedCheckpoint {
   version: 1;
   epoch: string;
   savedAtMs: number;
+  /** The fencing token of the process that wrote it (absent in checkpoints from before the lease). */
+  fence?: number;
   /** Stream key → last entry ID applied. */
   cursors: Record<string, string>;
   aggregate: AggregateState;
@@ -127,6 +131,7 @@ export class Checkpointer {
   readonly #epoch: () => string;
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #fence: Fence;
   #timer: NodeJS.Timeout | undefined;
   #saving: Promise<boolean> | null = null;
   /** Server time of the last checkpoint saved, and how long it took (for health and benchmarks). */
@@ -147,8 +152,12 @@ export class Checkpointer {
   lastError: string | null = null;
   readonly #meta: () => CheckpointMeta;
 
-  /** @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up */
-  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger, meta: () => CheckpointMeta = () => ({})) {
+  /**
+   * @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up
+   * @param fence saves are written only while it holds this process's token (none without one)
+   * @param meta what the saved JSON carries besides the aggregate (alarms, currency)
+   */
+  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger, fence: Fence, meta: () => CheckpointMeta = () => ({})) {
     this.#redis = redis;
     this.#keys = keys;
     this.#agg = agg;
@@ -157,6 +166,7 @@ export class Checkpointer {
     this.#now = now;
     this.#log = log;
     this.#meta = meta;
+    this.#fence = fence;
   }
 
   /** Reads the saved checkpoint; null when there is none. Throws {@link CheckpointError} on a bad one. */
@@ -205,12 +215,13 @@ export class Checkpointer {
   }
 
   async #save(): Promise<boolean> {
-    if (this.#redis.status !== 'ready') return false;
+    const token = this.#fence.token();
+    if (this.#redis.status !== 'ready' || token === null) return false;
     const started = this.#now();
     // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
     const cp = this.#agg.checkpoint();
-    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state, ...this.#meta() };
-    const m = this.#redis.multi();
+    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, fence: token, cursors: this.#cursors(), aggregate: cp.state, ...this.#meta() };
+    const m = new FencedBatch(this.#fence.key, token);
     const json = JSON.stringify(saved);
     let size = json.length;
     m.set(this.#keys.state, json);
@@ -230,9 +241,10 @@ export class Checkpointer {
       for (const gen of j.dropped) m.del(this.#keys.ids(stream, gen));
     }
     try {
-      const res = await m.exec();
-      const failed = res?.find(([err]) => err);
-      if (!res || failed) throw failed?.[0] ?? new Error('transaction discarded');
+      if (!(await m.exec(this.#redis))) {
+        this.#fence.refused();
+        throw new Error(`refused: fencing token ${token} is not the current one`);
+      }
       this.lastSavedMs = started;
       this.lastSaveDurationMs = this.#now() - started;
       this.maxSaveDurationMs = Math.max(this.maxSaveDurationMs, this.lastSaveDurationMs);

@@ -39,6 +39,8 @@ export interface ServerConfig {
   dedupeWindowMs: number;
   /** How often the aggregate is checkpointed to Redis with the stream cursors. @default 1000 */
   checkpointIntervalMs: number;
+  /** Lifetime of the ingest lease without renewal: a standby takes over about this long after the owner dies or stalls. @default 3000 */
+  leaseMs: number;
   /** How often the streams are checked for lost or trimmed history. @default 5000 */
   historyCheckMs: number;
   /** How long a weather alert without `until` stays active. @default 6 h */
@@ -123,6 +125,7 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
     readCount: int(env, 'WARROOM_READ_COUNT', 1000, 1, 100_000),
     dedupeWindowMs: int(env, 'WARROOM_DEDUPE_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
     checkpointIntervalMs: int(env, 'WARROOM_CHECKPOINT_MS', 1000, 50, 600_000),
+    leaseMs: int(env, 'WARROOM_LEASE_MS', 3000, 300, 60_000),
     historyCheckMs: int(env, 'WARROOM_HISTORY_CHECK_MS', 5000, 100, 600_000),
     alertDefaultTtlMs: int(env, 'WARROOM_ALERT_TTL_MS', 6 * 3600_000, 1000, 7 * 86400_000),
     clientDir: env.WARROOM_CLIENT_DIR || 'dist/client',

@@ -19,7 +19,7 @@ export interface HttpDeps {
   clientDir: string;
   creds: CredentialStore;
   admin: AdminPlane;
-  /** The current snapshot as JSON-ready data. */
+  /** The current snapshot as JSON-ready data; null on a node that does not count (a standby). */
   state(): unknown;
   drill(dim: DrillDim, key: string): Drill | null;
   /** Health without sales figures; `ok` false answers 503. */
@@ -239,7 +239,10 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       await deps.creds.logout(p);
       return send(res, 204, '', 'text/plain', { 'Set-Cookie': clearCookies() });
     }
-    if (path === '/api/state' && get) return json(res, 200, deps.state(), cors(req));
+    if (path === '/api/state' && get) {
+      const st = deps.state();
+      return st === null ? fail(res, 503, 'standby: this node does not hold the ingest lease and has no figures', { 'Retry-After': '1', ...cors(req) }) : json(res, 200, st, cors(req));
+    }
     if (path === '/api/drill' && get) {
       need(p, 'executive');
       const dim = url.searchParams.get('dim');

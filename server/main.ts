@@ -53,6 +53,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Another process took over while this one was stalled: its count is stale. Exit (status 3);
+  // started again, it joins as a standby.
+  void app.leaseLost.then(() => {
+    log.error('exiting: this process no longer holds the ingest lease');
+    app.close().finally(() => process.exit(3));
+    setTimeout(() => process.exit(3), 5000).unref();
+  });
 }
 
 process.on('unhandledRejection', (e) => log.error(`unhandled rejection: ${(e as Error)?.stack ?? e}`));

@@ -35,7 +35,8 @@ export function connectRedis(url: string, log: Logger, role: string, blocking = 
     enableOfflineQueue: !blocking,
     maxRetriesPerRequest: blocking ? 0 : null,
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
-    connectionName: `warroom-${role}`,
+    // With the pid: CLIENT LIST tells which process (e.g. which lease holder) a connection belongs to.
+    connectionName: `warroom-${role}-${process.pid}`,
   };
   const r = new Redis(url, opts);
   let lastError = '';

@@ -3,12 +3,14 @@
  * A flush is one Lua script call per up to 1,000 letters (one command to encode and send, not one
  * per letter: poison costs about what a valid entry costs) that also records, per source stream,
  * the last entry dead-lettered, atomically, so re-reading history after a restart does not write
- * the same rejection twice.
+ * the same rejection twice. The script first checks the fencing token (fence.ts): a process that
+ * lost its lease writes no letter, the new owner writes them.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
 import type { StreamKeys } from '../redis';
 import type { Rejection } from './decode';
+import { fenceCheck, type Fence } from '../fence';
 
 export interface DeadLetter {
   stream: string;
@@ -24,13 +26,14 @@ export const DEAD_MAXLEN = 1_000_000;
 const MAX_FIELD_ITEMS = 400;
 const LETTERS_PER_CALL = 1000;
 
-/** KEYS: dead stream, high-water hash. ARGV: maxlen, letter count, per letter (n, n items), pair count, pairs. */
+/** KEYS: dead stream, high-water hash, fence. ARGV: token, maxlen, letter count, per letter (n, n items), pair count, pairs. Returns the letters written, -1 when fenced. */
 const SCRIPT = `
-local i = 3
-local letters = tonumber(ARGV[2])
+${fenceCheck('KEYS[3]', 'ARGV[1]', '-1')}
+local i = 4
+local letters = tonumber(ARGV[3])
 for _ = 1, letters do
   local n = tonumber(ARGV[i])
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, i + 1, i + n))
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, i + 1, i + n))
   i = i + n + 1
 end
 local pairs_n = tonumber(ARGV[i])
@@ -48,22 +51,24 @@ function parseId(id: string): EntryPos {
   return dash < 0 ? [Number(id), 0] : [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
 }
 
-type DeadRedis = Redis & { warroomDeadLetters(dead: string, hw: string, ...args: (string | number)[]): Promise<number> };
+type DeadRedis = Redis & { warroomDeadLetters(dead: string, hw: string, fence: string, ...args: (string | number)[]): Promise<number> };
 
 export class DeadLetterWriter {
   readonly #redis: DeadRedis;
   readonly #keys: StreamKeys;
   readonly #log: Logger;
+  readonly #fence: Fence;
   /** Per source stream, the last entry written by an earlier run, until an entry past it is seen. */
   readonly #highWater = new Map<string, EntryPos>();
   #pending: DeadLetter[] = [];
   #inFlight = 0;
   #flushing: Promise<void> = Promise.resolve();
 
-  constructor(redis: Redis, keys: StreamKeys, log: Logger) {
-    redis.defineCommand('warroomDeadLetters', { numberOfKeys: 2, lua: SCRIPT });
+  constructor(redis: Redis, keys: StreamKeys, fence: Fence, log: Logger) {
+    redis.defineCommand('warroomDeadLetters', { numberOfKeys: 3, lua: SCRIPT });
     this.#redis = redis as DeadRedis;
     this.#keys = keys;
+    this.#fence = fence;
     this.#log = log;
   }
 
@@ -106,7 +111,9 @@ export class DeadLetterWriter {
   async #write(batch: DeadLetter[]): Promise<void> {
     for (let from = 0; from < batch.length; from += LETTERS_PER_CALL) {
       const part = batch.slice(from, from + LETTERS_PER_CALL);
-      const args: (string | number)[] = [DEAD_MAXLEN, part.length];
+      const token = this.#fence.token();
+      if (token === null) return; // not the owner (any more): the owner writes these letters
+      const args: (string | number)[] = [String(token), DEAD_MAXLEN, part.length];
       const last = new Map<string, string>();
       for (const d of part) {
         const r = d.rejection;
@@ -123,7 +130,11 @@ export class DeadLetterWriter {
       args.push(last.size);
       for (const [s, id] of last) args.push(s, id);
       try {
-        await this.#redis.warroomDeadLetters(this.#keys.dead, this.#keys.deadHighWater, ...args);
+        if ((await this.#redis.warroomDeadLetters(this.#keys.dead, this.#keys.deadHighWater, this.#fence.key, ...args)) === -1) {
+          // Kept for a retry: the lease decides whether this process still owns them.
+          this.#fence.refused();
+          throw new Error(`refused: fencing token ${token} is not the current one`);
+        }
       } catch (e) {
         this.#log.warn(`dead-letter write failed, will retry: ${(e as Error).message}`);
         this.#pending = batch.slice(from).concat(this.#pending);

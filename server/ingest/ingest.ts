@@ -13,12 +13,15 @@ import { applyEntry, streamKinds, type Rejecter, type StreamKind } from './apply
 import { DeadLetterWriter } from './deadletter';
 import { StreamReader, type RawEntries } from './reader';
 import { RollingCounter } from '../aggregate/rolling';
+import type { Fence } from '../fence';
 
 /** Dead letters allowed to wait for Redis before reading pauses. */
 const MAX_DEAD_BACKLOG = 20_000;
 
 export interface IngestOptions {
   keys: StreamKeys;
+  /** Dead letters are written only while it holds this process's lease token. */
+  fence: Fence;
   /** Where to start per stream key (a checkpoint's cursors); "0" (all retained history) for the rest. */
   cursors?: Record<string, string>;
   /** Called when reads succeed again after failing (Redis is back: time to check its history). */
@@ -50,7 +53,7 @@ export class Ingest implements Rejecter {
     this.#agg = agg;
     this.#opts = opts;
     this.#now = now;
-    this.#dead = new DeadLetterWriter(redis, opts.keys, log);
+    this.#dead = new DeadLetterWriter(redis, opts.keys, opts.fence, log);
     this.#kinds = streamKinds(opts.keys);
     this.#status.staleSinceMs = now();
     const { orders, logistics, weather, payments, traffic } = opts.keys;

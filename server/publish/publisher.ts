@@ -19,11 +19,14 @@ export interface PublisherOptions {
   banner: () => Banner | null;
   /** Active alarms and a version that changes with them. */
   alarms: () => { list: Alarm[]; version: number };
+  /** False while this node has no count to show (a standby): joiners get no snapshot until it has. @default always */
+  live?: () => boolean;
 }
 
 export class Publisher {
   readonly #io: Server<ClientToServerEvents, ServerToClientEvents>;
-  readonly #agg: Aggregator;
+  /** The aggregator counting now (replaced when the process takes over and resumes). */
+  readonly #agg: () => Aggregator;
   readonly #source: () => SourceStatus;
   readonly #opts: PublisherOptions;
   readonly #now: () => number;
@@ -37,16 +40,18 @@ export class Publisher {
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
 
-  constructor(io: Server<ClientToServerEvents, ServerToClientEvents>, agg: Aggregator, source: () => SourceStatus, opts: PublisherOptions, now: () => number) {
+  constructor(io: Server<ClientToServerEvents, ServerToClientEvents>, agg: () => Aggregator, source: () => SourceStatus, opts: PublisherOptions, now: () => number) {
     this.#io = io;
     this.#agg = agg;
     this.#source = source;
     this.#opts = opts;
     this.#now = now;
+    const live = opts.live ?? (() => true);
     io.on('connection', (socket) => {
-      socket.emit('snapshot', this.snapshot());
+      // A standby's screens wait (shown as not live); the first tick after a takeover makes them resync.
+      if (live()) socket.emit('snapshot', this.snapshot());
       socket.on('resync', (ack) => {
-        if (typeof ack === 'function') ack(this.snapshot());
+        if (typeof ack === 'function' && live()) ack(this.snapshot());
       });
       socket.on('time', (ack) => {
         if (typeof ack === 'function') ack(this.#now());
@@ -70,7 +75,7 @@ export class Publisher {
   /** The full state, as sent on join, on `resync` and by `GET /api/state`. */
   snapshot(): Snapshot {
     const now = this.#now();
-    const agg = this.#agg;
+    const agg = this.#agg();
     agg.series.extendTo(now);
     return {
       kind: 'snapshot',
@@ -95,7 +100,7 @@ export class Publisher {
   /** Builds and broadcasts one tick. */
   tick(): Tick {
     const now = this.#now();
-    const agg = this.#agg;
+    const agg = this.#agg();
     this.#seq++;
     agg.series.extendTo(now);
     const alerts = agg.activeAlerts(now);

@@ -192,6 +192,11 @@ export class CredentialStore {
     return { sessionId, principal: { role: a.role, name: a.username, cred: `session:${d}`, username: a.username } };
   }
 
+  /** Forgets the cached sessions of an account (another node ended them): the next use asks Redis. */
+  forgetSessions(username: string): void {
+    for (const [d, c] of this.#sessions) if (c.s?.username === username) this.#sessions.delete(d);
+  }
+
   async logout(p: Principal): Promise<void> {
     if (!p.cred.startsWith('session:')) return;
     const d = p.cred.slice(8);

@@ -47,3 +47,14 @@ export async function drained(url: string, orders: number, timeoutMs = 90_000): 
     await sleep(50);
   }
 }
+
+/** Waits until the server at `url` holds the ingest lease and counts (not a standby); returns its health. */
+export async function whenOwner(url: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const h = await health(url);
+    if (h?.body.status === 'owner') return h.body;
+    if (Date.now() > until) throw new Error(`${url} did not take the ingest lease within ${timeoutMs} ms (status ${String(h?.body.status)})`);
+    await sleep(20);
+  }
+}
