@@ -28,6 +28,10 @@ const zh = {
   offline: '重新连接中',
   staleSince: '数据停滞于',
   sourceDown: '数据源中断于',
+  // A panel's data age while it is not current ({s}, {m}, {h}: whole seconds, minutes, hours).
+  ageSeconds: '{s}秒前',
+  ageMinutes: '{m}分钟前',
+  ageHours: '{h}小时{m}分前',
   history_lost: '历史数据丢失',
   history_trimmed: '数据未读即被截断',
   redis_emptied: 'Redis 数据被清空',
@@ -136,6 +140,9 @@ const en: Labels = {
   offline: 'Reconnecting',
   staleSince: 'Stale since',
   sourceDown: 'Source down since',
+  ageSeconds: '{s} s old',
+  ageMinutes: '{m} min old',
+  ageHours: '{h} h {m} min old',
   history_lost: 'History lost',
   history_trimmed: 'Entries trimmed before read',
   redis_emptied: 'Redis was emptied',
@@ -218,6 +225,11 @@ const en: Labels = {
 
 export function labels(locale: Locale): Labels {
   return locale === 'zh-CN' ? zh : en;
+}
+
+/** A label with `{name}` placeholders filled in: fill('{s}秒前', { s: 35 }) → '35秒前'. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
 /** Display names of the simulator's and common producers' tokens; unknown tokens show as sent. */

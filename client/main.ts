@@ -7,6 +7,7 @@ import { ServerClock } from './live/server-clock.svelte';
 import { LiveConnection } from './live/connection';
 import type { Locale } from './format';
 import { restoreKioskState, SoundBoard, startKiosk } from './kiosk';
+import { preloadGlyphs } from './glyphs';
 
 const params = new URLSearchParams(location.search);
 const lang = params.get('lang');
@@ -22,6 +23,8 @@ const board = new SoundBoard();
 
 // The sign-in page has no credential yet: no socket, no clock, no kiosk there.
 if (path !== '/login') {
+  // While the server is up: the font slices for every string an outage can bring on screen.
+  void preloadGlyphs();
   clock.start();
   // The session cookie (an account's, or the one set when the page was opened with ?token=)
   // authenticates the socket. The admin who asked every screen to reload stays on the admin page.

@@ -3,53 +3,18 @@
  * (continuously), or when the JS heap has grown past a bound (Chromium's `performance.memory`).
  * A reload is a last resort for a wall nobody watches: the socket reconnects by itself, so the
  * bound is long, and reloads are rate-limited across reloads (sessionStorage) so a crash loop
- * cannot hammer the server.
- *
- * Before reloading, a small state is saved under `warroom:kiosk` for the next page load:
- *
- *   main.ts (once, before mounting):
- *     const restored = restoreKioskState();          // reads AND deletes it; null when absent/garbage
- *     const board = new SoundBoard();
- *     startKiosk({ root, store, board, restored });  // re-enables sound when restored.sound
- *
- *   GmvCounter.svelte (the lead wires this): start the roll-up from the last shown value instead
- *   of 0, once, when the first snapshot (first non-null epoch) arrives. In the existing effect,
- *   handle the epoch change BEFORE reading `from`:
- *     let restored: KioskState | null = <from main.ts, e.g. via the live context>;   // plain let
- *     $effect(() => {
- *       const target = store.gmvMinor;
- *       if (store.epoch !== epoch) {
- *         epoch = store.epoch;
- *         const start = counterStartFromRestored(restored, store.epoch, target);
- *         if (store.epoch !== null) restored = null;        // only the first epoch seen after load
- *         const cur = untrack(() => shown);
- *         if (start !== null && start > cur) shown = start;  // resume, then roll the rest
- *         else if (target < cur) shown = target;             // existing rule: a new epoch may be lower
- *       }
- *       const from = untrack(() => shown);
- *       ...unchanged...
- *     });
- *   (`counterStartFromRestored` is null unless the saved epoch equals the new one, and never
- *   above the target, so the counter still never shows more than the truth.)
+ * cannot hammer the server. It never navigates away from the rendered wall while the server does
+ * not answer (server-probe.ts): a reload then would leave Chromium's error page on the screen for
+ * good, where the wall keeps its last figures with the outage shown and recovers by itself.
+ * Before reloading it saves a small state for the next page load (kiosk-state.ts).
  */
 import type { ConnectionState } from '../live/store.svelte';
+import { probeServer, ReloadGate, type ReloadGateOptions } from './server-probe';
+import { defaultStorage, readLastReload, saveForReload, type KioskState } from './kiosk-state';
 
-export const KIOSK_STATE_KEY = 'warroom:kiosk';
-export const LAST_RELOAD_KEY = 'warroom:kiosk:lastReloadMs';
-export const MAX_STATE_BYTES = 1024;
-
-export interface KioskState {
-  /** Why the watchdog reloaded, for the console / diagnostics. */
-  reason: string;
-  /** Wall-clock time of the reload, ms since the epoch. */
-  atMs: number;
-  /** Exact GMV (minor units, decimal string) when the page reloaded; null before any data. */
-  gmvMinor: string | null;
-  /** The server epoch that GMV belongs to; only the same epoch may resume from it. */
-  epoch: string | null;
-  /** Whether sound was on. */
-  sound: boolean;
-}
+export {
+  KIOSK_STATE_KEY, LAST_RELOAD_KEY, MAX_STATE_BYTES, parseKioskState, restoreKioskState, counterStartFromRestored, type KioskState,
+} from './kiosk-state';
 
 export interface WatchdogOptions {
   /** Reload after stale/offline continuously this long. @default 120 s */
@@ -71,7 +36,10 @@ export const DEFAULT_CHECK_EVERY_MS = 10_000;
 
 export type WatchdogDecision = 'ok' | { reload: string };
 
-/** Pure decision logic: feed it the observed state at each check, it says whether to reload. */
+/**
+ * Pure decision logic: feed it the observed state at each check, it says whether a reload is
+ * wanted (and allowed by the rate limit); call reloading() when it really happens.
+ */
 export class Watchdog {
   readonly #staleLimitMs: number;
   readonly #heapLimitBytes: number;
@@ -102,8 +70,12 @@ export class Watchdog {
       reason = `${state.connection} for ${Math.round((now - this.#badSinceMs) / 1000)} s`;
     }
     if (reason === null || !this.#reloadAllowed(now)) return 'ok';
-    this.#lastReloadAtMs = now;
     return { reload: reason };
+  }
+
+  /** The reload wanted by observe() is happening now: it counts against the rate limit. */
+  reloading(now: number = this.#now()): void {
+    this.#lastReloadAtMs = now;
   }
 
   #reloadAllowed(now: number): boolean {
@@ -135,6 +107,10 @@ export interface StartWatchdogOptions extends Partial<Omit<WatchdogOptions, 'las
   storage?: Storage | null;
   /** Told why a reload happened (or was wanted but not possible). @default console.warn */
   log?: (msg: string) => void;
+  /** Whether our server answers; a reload only goes ahead when it does. @default probeServer() (GET /healthz) */
+  probe?: () => Promise<boolean>;
+  /** Back-off between probes and how long the server must answer before a reload. */
+  gate?: ReloadGateOptions;
 }
 
 /** Chromium's non-standard `performance.memory`; null elsewhere. */
@@ -144,24 +120,20 @@ export function readHeapBytes(): number | null {
   return typeof used === 'number' && Number.isFinite(used) ? used : null;
 }
 
-function defaultStorage(): Storage | null {
-  try {
-    return globalThis.sessionStorage ?? null;
-  } catch {
-    return null; // storage disabled
-  }
-}
-
 /**
- * Checks the store every `checkEveryMs` and reloads when the Watchdog says so, after saving the
- * kiosk state. If the reload time cannot be persisted (no storage), it does not reload at all:
- * the rate limit could not hold across the reload. Returns a disposer.
+ * Checks the store every `checkEveryMs`. When the Watchdog wants a reload, it first probes the
+ * server (with back-off while it does not answer), and reloads only once the server has answered
+ * for `gate.confirmMs` while the wall is still not live, after saving the kiosk state. If the
+ * reload time cannot be persisted (no storage), it does not reload at all: the rate limit could
+ * not hold across the reload. Returns a disposer.
  */
 export function startWatchdog(store: WatchedStore, opts: StartWatchdogOptions = {}, reload: () => void = () => location.reload()): () => void {
   const storage = opts.storage === undefined ? defaultStorage() : opts.storage;
   const now = opts.now ?? Date.now;
   const heapBytes = opts.heapBytes ?? readHeapBytes;
   const log = opts.log ?? ((m: string) => console.warn(`[kiosk] ${m}`));
+  const probe = opts.probe ?? (() => probeServer());
+  const gate = new ReloadGate(opts.gate);
   const dog = new Watchdog({
     staleLimitMs: opts.staleLimitMs ?? DEFAULT_STALE_LIMIT_MS,
     heapLimitBytes: opts.heapLimitBytes ?? DEFAULT_HEAP_LIMIT_BYTES,
@@ -169,26 +141,54 @@ export function startWatchdog(store: WatchedStore, opts: StartWatchdogOptions = 
     now,
     lastReloadAtMs: readLastReload(storage),
   });
+  const observe = (): WatchdogDecision => dog.observe({ connection: store.connection, heapBytes: heapBytes() });
 
   let stopped = false;
+  let probing = false;
   const timer = setInterval(() => {
-    const d = dog.observe({ connection: store.connection, heapBytes: heapBytes() });
-    if (d === 'ok') return;
+    if (probing) return;
+    const d = observe();
+    if (d === 'ok') {
+      gate.reset();
+      return;
+    }
+    if (!gate.due(now())) return;
+    probing = true;
+    void probe()
+      .catch(() => false)
+      .then((answered) => {
+        probing = false;
+        if (stopped) return;
+        const { go, retryInMs } = gate.record(answered, now());
+        if (!go) {
+          const next = Math.round(retryInMs / 1000);
+          log(answered ? `wanted a reload (${d.reload}); the server answers, giving the socket ${next} s to recover first` : `wanted a reload (${d.reload}) but the server does not answer: staying on the wall, asking again in ${next} s`);
+          return;
+        }
+        // The wall may have recovered (or got worse) while the probe ran: decide on the state now.
+        const again = observe();
+        if (again === 'ok') return;
+        goAhead(again.reload);
+      });
+  }, opts.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS);
+
+  function goAhead(reason: string): void {
     const state: KioskState = {
-      reason: d.reload,
+      reason,
       atMs: now(),
       gmvMinor: store.totals?.gmvMinor ?? null,
       epoch: store.epoch,
       sound: opts.sound?.() ?? false,
     };
     if (!saveForReload(storage, state)) {
-      log(`would reload (${d.reload}) but cannot persist the rate limit; not reloading`);
+      log(`would reload (${reason}) but cannot persist the rate limit; not reloading`);
       return;
     }
-    log(`reloading: ${d.reload}`);
+    dog.reloading(state.atMs);
+    log(`reloading: ${reason}`);
     stop();
     reload();
-  }, opts.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS);
+  }
 
   function stop(): void {
     if (stopped) return;
@@ -196,85 +196,4 @@ export function startWatchdog(store: WatchedStore, opts: StartWatchdogOptions = 
     clearInterval(timer);
   }
   return stop;
-}
-
-function readLastReload(storage: Storage | null): number | null {
-  try {
-    const raw = storage?.getItem(LAST_RELOAD_KEY);
-    if (raw == null) return null;
-    const n = Number(raw);
-    return Number.isFinite(n) ? n : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Saves the rate-limit time (required) and the state (best effort). */
-function saveForReload(storage: Storage | null, state: KioskState): boolean {
-  if (!storage) return false;
-  try {
-    storage.setItem(LAST_RELOAD_KEY, String(state.atMs));
-  } catch {
-    return false;
-  }
-  try {
-    const s: KioskState = {
-      ...state,
-      reason: state.reason.slice(0, 200),
-      gmvMinor: state.gmvMinor !== null && GMV_RE.test(state.gmvMinor) ? state.gmvMinor : null,
-      epoch: state.epoch !== null && state.epoch.length <= 200 ? state.epoch : null,
-    };
-    const json = JSON.stringify(s);
-    if (json.length <= MAX_STATE_BYTES) storage.setItem(KIOSK_STATE_KEY, json);
-  } catch {
-    // The reload still helps without the restored counter.
-  }
-  return true;
-}
-
-const GMV_RE = /^(0|[1-9]\d{0,39})$/;
-
-/** Validates a parsed value as a KioskState; anything else is null. */
-export function parseKioskState(raw: string | null): KioskState | null {
-  if (raw === null || raw.length > MAX_STATE_BYTES) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const o = v as Record<string, unknown>;
-  if (typeof o.reason !== 'string' || o.reason.length > 200) return null;
-  if (typeof o.atMs !== 'number' || !Number.isFinite(o.atMs)) return null;
-  if (!(o.gmvMinor === null || (typeof o.gmvMinor === 'string' && GMV_RE.test(o.gmvMinor)))) return null;
-  if (!(o.epoch === null || (typeof o.epoch === 'string' && o.epoch.length <= 200))) return null;
-  if (typeof o.sound !== 'boolean') return null;
-  return { reason: o.reason, atMs: o.atMs, gmvMinor: o.gmvMinor, epoch: o.epoch, sound: o.sound };
-}
-
-/**
- * Reads and deletes the state saved before a watchdog reload; null when there is none or it is
- * not a valid KioskState. Call it once per page load (main.ts). The rate-limit time stays.
- */
-export function restoreKioskState(storage: Storage | null | undefined = defaultStorage()): KioskState | null {
-  if (!storage) return null;
-  try {
-    const raw = storage.getItem(KIOSK_STATE_KEY);
-    storage.removeItem(KIOSK_STATE_KEY);
-    return parseKioskState(raw);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Where the GMV counter should start rolling from after a watchdog reload: the restored GMV when
- * it belongs to the same epoch as the store's first snapshot, never above the current target
- * (the truth wins); null when there is nothing to resume (no state, no GMV, another epoch).
- */
-export function counterStartFromRestored(state: KioskState | null, epoch: string | null, targetMinor: bigint): bigint | null {
-  if (!state || state.gmvMinor === null || state.epoch === null || state.epoch !== epoch) return null;
-  const v = BigInt(state.gmvMinor);
-  return v < targetMinor ? v : targetMinor;
 }

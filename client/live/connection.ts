@@ -1,12 +1,13 @@
 /**
  * The socket side of the live store: joins, applies snapshots and ticks, resyncs on a gap or a
- * new epoch, measures the clock offset, and marks the data stale when ticks stop arriving.
- * Widgets never see the socket.
+ * new epoch, measures the clock offset, and marks the data stale when ticks stop arriving (with
+ * hysteresis, see staleness.ts). Widgets never see the socket.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../shared/wire';
-import type { LiveStore } from './store.svelte';
+import type { ConnectionState, LiveStore } from './store.svelte';
 import type { ServerClock } from './server-clock.svelte';
+import { StalenessGate } from './staleness';
 
 export interface ConnectionOptions {
   /** Server URL; the page's own origin when undefined. */
@@ -26,7 +27,11 @@ export class LiveConnection {
   readonly #clock: ServerClock;
   readonly #socket: WarroomSocket;
   #resyncing = false;
-  #lastMessageAt = 0;
+  readonly #gate = new StalenessGate();
+  /** Whether any data has been applied yet (before that the state is connecting/offline). */
+  #hadData = false;
+  /** Whether the socket failed to connect or dropped since the page loaded. */
+  #failed = false;
   #timers: ReturnType<typeof setInterval>[] = [];
 
   constructor(store: LiveStore, clock: ServerClock, opts: ConnectionOptions = {}) {
@@ -42,22 +47,21 @@ export class LiveConnection {
     this.#socket = opts.url ? io(opts.url, sockOpts) : io(sockOpts);
     const s = this.#socket;
     s.on('connect', () => {
-      this.#store.connection = 'live';
+      this.#refresh();
       void this.#measureClock();
     });
-    s.on('disconnect', () => (this.#store.connection = 'offline'));
-    s.on('connect_error', () => (this.#store.connection = 'offline'));
+    s.on('disconnect', () => this.#onFailure());
+    s.on('connect_error', () => this.#onFailure());
     s.on('snapshot', (snap) => this.#onSnapshot(snap));
     s.on('tick', (t) => {
-      this.#lastMessageAt = performance.now();
       if (this.#store.applyTick(t) === 'gap') void this.resync();
-      else this.#markLive();
+      else this.#onData();
     });
     s.on('banner', (b) => this.#store.applyBanner(b));
     s.on('event', (e) => this.#store.applyEvent(e));
     const reload = opts.reload ?? (() => location.reload());
     s.on('reload', () => reload());
-    this.#timers.push(setInterval(() => this.#checkStale(), 100));
+    this.#timers.push(setInterval(() => this.#refresh(), 100));
     this.#timers.push(setInterval(() => void this.#measureClock(), opts.clockRefreshMs ?? 5 * 60_000));
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', this.#onVisible);
@@ -72,14 +76,36 @@ export class LiveConnection {
   };
 
   #onSnapshot(snap: Snapshot): void {
-    this.#lastMessageAt = performance.now();
     this.#clock.seed(snap.serverNowMs);
     this.#store.applySnapshot(snap);
-    this.#markLive();
+    this.#gate.tickIntervalMs = snap.tickIntervalMs;
+    this.#onData();
   }
 
-  #markLive(): void {
-    if (this.#socket.connected) this.#store.connection = 'live';
+  #onData(): void {
+    this.#hadData = true;
+    this.#gate.message(performance.now());
+    this.#refresh();
+  }
+
+  #onFailure(): void {
+    this.#failed = true;
+    this.#refresh();
+  }
+
+  /**
+   * The connection state shown on screen. Before any data: connecting (or offline once the socket
+   * failed). After: live while the data is current; otherwise stale (socket open, no data) or
+   * offline (socket down). A dropped socket shows only once the data is old by the gate's rule,
+   * so a reconnect within a few seconds flags nothing.
+   */
+  #refresh(): void {
+    const connected = this.#socket.connected;
+    let next: ConnectionState;
+    if (!this.#hadData) next = connected || !this.#failed ? 'connecting' : 'offline';
+    else if (!this.#gate.stale(performance.now())) next = 'live';
+    else next = connected ? 'stale' : 'offline';
+    if (this.#store.connection !== next) this.#store.connection = next;
   }
 
   /** Asks for a fresh snapshot; concurrent calls share one request. */
@@ -94,12 +120,6 @@ export class LiveConnection {
     } finally {
       this.#resyncing = false;
     }
-  }
-
-  #checkStale(): void {
-    if (!this.#socket.connected || this.#store.connection === 'connecting') return;
-    const silentMs = performance.now() - this.#lastMessageAt;
-    if (silentMs > 2 * this.#store.tickIntervalMs + 50) this.#store.connection = 'stale';
   }
 
   async #measureClock(): Promise<void> {

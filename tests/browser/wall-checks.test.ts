@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { checkWall, expectWallClean, type WallReport } from '../support/wall-checks';
+import { SHIPPED_FAMILY, shippedFontCss, shippedFontReady } from '../support/shipped-font';
 
 let browser: Browser;
 let ctx: BrowserContext;
@@ -22,10 +23,14 @@ beforeEach(async () => {
 
 const GRADIENT = 'radial-gradient(ellipse at 30% 20%, #14213d 0%, #0a0f1e 60%, #05070d 100%)';
 
-/** A 1920×1080 canvas like the wall's (design px × --u), with whatever panels the test puts in. */
+/**
+ * A 1920×1080 canvas like the wall's (design px × --u), with whatever panels the test puts in, in
+ * the wall's shipped font (never an installed one: the figures below must hold on any machine).
+ */
 async function show(canvasContent: string, opts: { css?: string; outside?: string; canvasBg?: string } = {}): Promise<void> {
   await page.setContent(`<!doctype html><html><head><style>
-    html, body { margin: 0; background: #000; font-family: sans-serif; }
+    ${shippedFontCss(canvasContent + (opts.outside ?? ''))}
+    html, body { margin: 0; background: #000; font-family: '${SHIPPED_FAMILY}'; }
     .canvas {
       --u: calc(100cqh / 1080);
       position: relative; container-type: size; overflow: hidden;
@@ -40,6 +45,7 @@ async function show(canvasContent: string, opts: { css?: string; outside?: strin
     .big { font-size: calc(120 * var(--u)); font-weight: 700; color: #ffd24a; line-height: 1.1; white-space: nowrap; }
     ${opts.css ?? ''}
   </style></head><body><div class="canvas" data-testid="canvas">${canvasContent}</div>${opts.outside ?? ''}</body></html>`);
+  await shippedFontReady(page);
 }
 
 /** Two clean panels: a GMV hero and a rate panel with a chart whose own tiny text is exempt. */

@@ -6,7 +6,8 @@ import {
 import { newCues, type CueMemory } from '../../client/kiosk/cues';
 import { burnInOffset, BURN_IN_STEPS, shiftAgainstBurnIn } from '../../client/kiosk/burn-in';
 import { keepAwake } from '../../client/kiosk/wake-lock';
-import { kioskSwitches } from '../../client/kiosk/index';
+import { kioskSwitches, watchdogTiming } from '../../client/kiosk/index';
+import { probeServer } from '../../client/kiosk/server-probe';
 import { SoundBoard, MILESTONE_NOTES, SEVERE_NOTES, cueSeconds } from '../../client/kiosk/sound.svelte';
 import type { ConnectionState } from '../../client/live/store.svelte';
 
@@ -68,12 +69,15 @@ describe('Watchdog decisions', () => {
   it('reloads at most once per 5 minutes, also across reloads (lastReloadAtMs)', () => {
     const d = dog();
     expect(obs(d, 'live', 2 * GiB)).not.toBe('ok');
+    expect(obs(d, 'live', 2 * GiB)).not.toBe('ok'); // wanted, not done yet: no rate limit without a reload
+    d.reloading();
     t += 10_000;
     expect(obs(d, 'live', 2 * GiB)).toBe('ok'); // the reload did not help: still no second one
     t += 5 * MIN - 10_001;
     expect(obs(d, 'live', 2 * GiB)).toBe('ok');
     t += 1;
     expect(obs(d, 'live', 2 * GiB)).not.toBe('ok');
+    d.reloading();
 
     // The page after a reload starts with the persisted time: stale for 2 min is not enough yet.
     const after = dog({ lastReloadAtMs: t });
@@ -94,18 +98,21 @@ describe('startWatchdog', () => {
   const store = (): WatchedStore & { connection: ConnectionState } =>
     ({ connection: 'live', totals: { gmvMinor: '123456789012345678901234567890' }, epoch: 'e-42' });
 
-  it('checks every 10 s, saves the state, then reloads once; the next page respects the rate limit', () => {
+  /** The server answers at once, and a reload need not wait for it to keep answering. */
+  const up = { probe: () => Promise.resolve(true), gate: { confirmMs: 0 } };
+
+  it('checks every 10 s, saves the state, then reloads once; the next page respects the rate limit', async () => {
     const storage = new MemStorage();
     const s = store();
     const reload = vi.fn();
     const log = vi.fn();
-    startWatchdog(s, { storage, sound: () => true, heapBytes: () => null, log }, reload);
+    startWatchdog(s, { ...up, storage, sound: () => true, heapBytes: () => null, log }, reload);
     s.connection = 'offline';
-    vi.advanceTimersByTime(120_000);
+    await vi.advanceTimersByTimeAsync(120_000);
     expect(reload).not.toHaveBeenCalled(); // first bad observation at 10 s: 110 s so far
-    vi.advanceTimersByTime(10_000);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(reload).toHaveBeenCalledTimes(1);
-    vi.advanceTimersByTime(10 * MIN);
+    await vi.advanceTimersByTimeAsync(10 * MIN);
     expect(reload).toHaveBeenCalledTimes(1); // stopped after reloading
 
     expect(storage.getItem(LAST_RELOAD_KEY)).toBe(String(Date.now() - 10 * MIN));
@@ -121,30 +128,123 @@ describe('startWatchdog', () => {
     expect(restoreKioskState(storage)).toBeNull();
     storage.setItem(LAST_RELOAD_KEY, String(Date.now()));
     const reload2 = vi.fn();
-    startWatchdog(s, { storage, heapBytes: () => 3 * GiB, log }, reload2);
-    vi.advanceTimersByTime(5 * MIN - 1);
+    startWatchdog(s, { ...up, storage, heapBytes: () => 3 * GiB, log }, reload2);
+    await vi.advanceTimersByTimeAsync(5 * MIN - 1);
     expect(reload2).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(10_000);
+    await vi.advanceTimersByTimeAsync(10_000);
     expect(reload2).toHaveBeenCalledTimes(1);
     expect(JSON.parse(storage.getItem(KIOSK_STATE_KEY)!)).toMatchObject({ reason: expect.stringMatching(/^heap/), sound: false });
   });
 
-  it('does not reload when the rate limit cannot be persisted', () => {
+  it('does not reload when the rate limit cannot be persisted', async () => {
     const reload = vi.fn();
     const log = vi.fn();
-    const stop = startWatchdog(store(), { storage: null, heapBytes: () => 3 * GiB, log }, reload);
-    vi.advanceTimersByTime(60_000);
+    const stop = startWatchdog(store(), { ...up, storage: null, heapBytes: () => 3 * GiB, log }, reload);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(reload).not.toHaveBeenCalled();
     expect(log).toHaveBeenCalledWith(expect.stringMatching(/cannot persist/));
     stop();
   });
 
-  it('the disposer stops the checks', () => {
+  it('the disposer stops the checks', async () => {
     const reload = vi.fn();
-    const stop = startWatchdog(store(), { storage: new MemStorage(), heapBytes: () => 3 * GiB, log: () => {} }, reload);
+    const stop = startWatchdog(store(), { ...up, storage: new MemStorage(), heapBytes: () => 3 * GiB, log: () => {} }, reload);
     stop();
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(reload).not.toHaveBeenCalled();
+  });
+
+  it('never reloads while the server does not answer; probes back off 5 s → 60 s; recovers without a reload', async () => {
+    const storage = new MemStorage();
+    const s = store();
+    const reload = vi.fn();
+    const log = vi.fn();
+    const probes: number[] = [];
+    const start = Date.now();
+    const probe = vi.fn(() => {
+      probes.push((Date.now() - start) / 1000);
+      return Promise.resolve(false);
+    });
+    startWatchdog(s, { storage, probe, heapBytes: () => null, log, checkEveryMs: 1_000 }, reload);
+    s.connection = 'offline';
+    await vi.advanceTimersByTimeAsync(10 * MIN);
+    expect(reload).not.toHaveBeenCalled();
+    expect(storage.getItem(LAST_RELOAD_KEY)).toBeNull(); // a reload that did not happen uses no rate limit
+    // First probe once offline for 120 s (observed from 1 s on), then 5, 10, 20, 40, 60, 60 … s apart.
+    expect(probes.slice(0, 7)).toEqual([121, 126, 136, 156, 196, 256, 316]);
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/server does not answer: staying on the wall, asking again in 5 s/));
+    // The server is back and the socket reconnects by itself: live, no reload, probes stop.
+    s.connection = 'live';
+    const n = probe.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(5 * MIN);
+    expect(probe).toHaveBeenCalledTimes(n);
+    expect(reload).not.toHaveBeenCalled();
+  });
+
+  it('reloads only once the server has answered for 15 s and the wall is still not live', async () => {
+    const storage = new MemStorage();
+    const s = store();
+    const reload = vi.fn();
+    let answers = false;
+    const probe = vi.fn(() => Promise.resolve(answers));
+    startWatchdog(s, { storage, probe, heapBytes: () => null, log: () => {}, checkEveryMs: 1_000 }, reload);
+    s.connection = 'offline';
+    await vi.advanceTimersByTimeAsync(130_000);
+    expect(reload).not.toHaveBeenCalled();
+    answers = true; // back; the socket will reconnect within seconds: give it the chance
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(reload).not.toHaveBeenCalled();
+    // An answer, then a refusal: the 15 s start again with the next answer.
+    answers = false;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(reload).not.toHaveBeenCalled();
+    answers = true;
+    await vi.advanceTimersByTimeAsync(44_000);
+    expect(reload).toHaveBeenCalledTimes(1); // still offline with the server up: the page is wedged
+    expect(JSON.parse(storage.getItem(KIOSK_STATE_KEY)!)).toMatchObject({ reason: expect.stringMatching(/^offline for \d+ s$/) });
+
+    // Same, but the socket recovers within the 15 s: no reload.
+    const s2 = store();
+    const reload2 = vi.fn();
+    startWatchdog(s2, { storage: new MemStorage(), probe: () => Promise.resolve(true), heapBytes: () => null, log: () => {}, checkEveryMs: 1_000 }, reload2);
+    s2.connection = 'stale';
+    await vi.advanceTimersByTimeAsync(125_000);
+    s2.connection = 'live';
+    await vi.advanceTimersByTimeAsync(5 * MIN);
+    expect(reload2).not.toHaveBeenCalled();
+  });
+});
+
+describe('probeServer', () => {
+  const res = (status: number, body: string): Response => new Response(body, { status, headers: { 'content-type': 'application/json' } });
+  const fake = (r: Response | Error) => ((() => (r instanceof Error ? Promise.reject(r) : Promise.resolve(r))) as unknown) as typeof fetch;
+
+  it('our /healthz answering 200 or 503 (an alarm) means the page can load', async () => {
+    expect(await probeServer('/healthz', 1000, fake(res(200, '{"ok":true,"redis":"up"}')))).toBe(true);
+    expect(await probeServer('/healthz', 1000, fake(res(503, '{"ok":false,"redis":"down"}')))).toBe(true);
+  });
+
+  it('a network error, a proxy error page or a stranger answer means stay', async () => {
+    expect(await probeServer('/healthz', 1000, fake(new TypeError('Failed to fetch')))).toBe(false);
+    expect(await probeServer('/healthz', 1000, fake(res(502, '<html>Bad gateway</html>')))).toBe(false);
+    expect(await probeServer('/healthz', 1000, fake(res(503, '<html>Service unavailable</html>')))).toBe(false);
+    expect(await probeServer('/healthz', 1000, fake(res(200, '{"status":"fine"}')))).toBe(false);
+  });
+
+  it('gives up after the timeout (a half-open connection)', async () => {
+    const hang = ((_u: string, init: RequestInit) =>
+      new Promise((_r, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    const t0 = performance.now();
+    expect(await probeServer('/healthz', 200, hang)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe('watchdogTiming (?watchdogSec=N)', () => {
+  it('sets the limit and checks four times per limit; ignores junk and values below 2 s', () => {
+    expect(watchdogTiming('?watchdogSec=4')).toEqual({ staleLimitMs: 4000, checkEveryMs: 1000 });
+    expect(watchdogTiming('?watchdogSec=600')).toEqual({ staleLimitMs: 600_000, checkEveryMs: 10_000 });
+    for (const q of ['', '?watchdogSec=', '?watchdogSec=abc', '?watchdogSec=1', '?watchdogSec=-5', '?watchdogSec=Infinity']) expect(watchdogTiming(q)).toEqual({});
   });
 });
 
