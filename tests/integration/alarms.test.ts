@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { freePort, startRedis, type RedisProcess } from '../../scripts/redis-process';
 import { spawnServer, type ServerProcess } from '../support/server-process';
-import { apiState, drained, health, serverEnv, sleep } from '../support/fault-env';
+import { apiState, drained, health, serverEnv, sleep, whenOwner } from '../support/fault-env';
 import type { Alarm } from '../../shared/wire';
 import type { AuditEntry } from '../../shared/api';
 
@@ -48,7 +48,9 @@ async function rig(): Promise<Rig> {
     port: await freePort(),
     server: null,
     async start(extra = {}) {
-      x.server = await spawnServer(serverEnv(redis.url, T0, { WARROOM_HISTORY_CHECK_MS: '500', ...extra }), x.port);
+      // A short lease: after kill -9 the restarted server waits for the dead one's lease to expire.
+      x.server = await spawnServer(serverEnv(redis.url, T0, { WARROOM_HISTORY_CHECK_MS: '500', WARROOM_LEASE_MS: '1000', ...extra }), x.port);
+      await whenOwner(x.server.url);
       return x.server;
     },
   };
@@ -337,25 +339,22 @@ describe('checkpoints refused by a full Redis (maxmemory, noeviction)', () => {
     const s = await x.start();
     await feed(x.r, 10);
     await drained(s.url, 10);
+    // Fill it past a limit set afterwards, so Redis refuses every write (a limit reached by filling
+    // leaves Redis just below it, where small writes still pass).
+    const filler = 'x'.repeat(64 * 1024);
+    const keys = 192; // 12 MiB
+    for (let i = 0; i < keys; i++) await x.r.set(`filler:${i}`, filler);
     await x.r.config('SET', 'maxmemory-policy', 'noeviction');
     await x.r.config('SET', 'maxmemory', '8mb');
-    // Fill it until Redis refuses writes.
-    const filler = 'x'.repeat(64 * 1024);
-    let keys = 0;
-    for (;;) {
-      try {
-        await x.r.set(`filler:${keys}`, filler);
-        keys++;
-      } catch (e) {
-        expect((e as Error).message).toMatch(/OOM/);
-        break;
-      }
-    }
+    await expect(x.r.set('probe', 'x')).rejects.toThrow(/OOM/);
     const fullAt = Date.now();
     const failing = await waitUntil(async () => {
       const h = await health(s.url);
       return h?.status === 503 && (h.body.alarms as { kind: string }[]).some((a) => a.kind === 'checkpoint_failing') ? h : undefined;
-    }, 20_000, 'a checkpoint_failing alarm');
+    }, 20_000, 'a checkpoint_failing alarm').catch((e: Error) => {
+      process.stdout.write(`server log:\n${s.log().slice(-3000)}\n`);
+      throw e;
+    });
     const detectedMs = Date.now() - fullAt;
     process.stdout.write(`checkpoint_failing raised ${detectedMs} ms after Redis filled up (${keys} filler keys)\n`);
     expect((failing.body.checkpoint as { consecutiveFailures: number }).consecutiveFailures).toBeGreaterThanOrEqual(3);

@@ -218,7 +218,7 @@ describe('two servers on one prefix', () => {
     expect(banner.value?.text).toBe('10 分钟后开场');
     const cleared = await within<Banner | null>(onA, 'banner', () => admin(b!, 'banner', 'DELETE'));
     expect(cleared.value).toBeNull();
-    const ev = await within<EventInfo>(onA, 'event', () => admin(b!, 'event', 'POST', { target: '2000000.00', shiftSeconds: 60 }));
+    const ev = await within<EventInfo>(onA, 'event', () => admin(b!, 'event', 'POST', { target: '2000000.00', shiftSeconds: 60, confirm: true }));
     expect(ev.value.targetMinor).toBe('200000000');
     expect(a.app.state().event.targetMinor).toBe('200000000');
     // Milestones are checked against the count: only the owner takes them.
