@@ -12,7 +12,8 @@ import { Server } from 'socket.io';
 import { Aggregator } from './aggregate/aggregator';
 import { Ingest } from './ingest/ingest';
 import { defaultDecodeOptions } from './ingest/decode';
-import { checkHistory } from './ingest/history';
+import { HistoryWatch, savedSource, startPositions } from './ingest/history-watch';
+import { streamKinds } from './ingest/apply';
 import { Publisher } from './publish/publisher';
 import { createHttpHandler } from './http';
 import { resolvePrincipal } from './auth';
@@ -119,13 +120,15 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     lastYearMinor: event.lastYearMinor,
   });
   let epoch: string = randomUUID();
-  let cursors: Record<string, string> = {};
+  const sourceKeys = [...streamKinds(keys).keys()];
+  let start = startPositions(sourceKeys);
   // A raised alarm starts a new epoch: every screen resyncs and shows it.
   const alarms = new AlarmBoard({ now, log, onChange: (raised) => raised && (epoch = randomUUID()) });
   let ingest: Ingest | undefined;
-  const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
+  let history: HistoryWatch | undefined;
+  const positions = (): typeof start => (ingest ? ingest.positions() : start);
 
-  const checkpointer = new Checkpointer(ckptRedis, checkpointKeys(config.keyPrefix), aggregator, currentCursors, () => epoch, now, log);
+  const checkpointer = new Checkpointer(ckptRedis, checkpointKeys(config.keyPrefix), aggregator, () => savedSource(positions(), history?.marker ?? null), () => epoch, now, log);
   let loaded = null;
   try {
     loaded = await whenReachable('loading the checkpoint', async () => {
@@ -139,26 +142,26 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   if (loaded) {
     aggregator.restore(loaded.saved.aggregate, loaded.seriesChunks, loaded.blobs);
     epoch = loaded.saved.epoch;
-    cursors = loaded.saved.cursors;
+    start = startPositions(sourceKeys, loaded.saved);
     log.info(`resumed from checkpoint of ${new Date(loaded.saved.savedAtMs).toISOString()}: ${loaded.saved.aggregate.orders} orders`);
   }
 
-  /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
-  let checking = false;
-  const watchHistory = async (): Promise<void> => {
-    if (checking) return; // one check at a time, also while Redis hangs (SIGSTOP)
-    checking = true;
-    let found;
-    try {
-      found = await checkHistory(redis, currentCursors());
-    } finally {
-      checking = false;
-    }
-    const fresh = found.map((a) => alarms.raise(a)).filter((a) => a !== null);
-    // What the checkpoint kept beside its JSON may be gone with the data: save it all again.
-    if (fresh.some((a) => a.kind === 'history_lost')) aggregator.needFullSave();
-  };
-  await whenReachable('checking stream history', watchHistory, log);
+  /** Redis emptied, came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
+  history = new HistoryWatch({
+    redis,
+    keys: sourceKeys,
+    markerKey: `${config.keyPrefix}marker`,
+    expectMarker: loaded?.saved.marker ?? null,
+    firstPhase: loaded ? 'resume' : 'recount',
+    readCount: config.readCount,
+    probeSoon: () => ingest?.probeSoon(),
+    setCounted: (key, cursor, n) => ingest?.setCounted(key, cursor, n),
+    raise: (a) => void alarms.raise(a),
+    onLost: () => aggregator.needFullSave(),
+  });
+  const hw = history;
+  await whenReachable('checking stream history', () => hw.checkBeforeReading(start), log);
+  const watchHistory = (): Promise<void> => hw.check();
 
   ingest = new Ingest(
     aggregator,
@@ -166,11 +169,12 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     () => connectRedis(config.redisUrl, log, 'reader', true),
     {
       keys,
-      cursors,
+      start,
       decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
       blockMs: config.readBlockMs,
       count: config.readCount,
       onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
+      onProbe: (at, probes) => hw.judge(at, probes),
     },
     now,
     log,

@@ -36,8 +36,15 @@ export interface SavedCheckpoint {
   savedAtMs: number;
   /** Stream key → last entry ID applied. */
   cursors: Record<string, string>;
+  /** Stream key → entries accounted for up to the cursor (ingest/history.ts); absent when unknown and in older checkpoints. */
+  counted?: Record<string, number>;
+  /** The Redis marker it was saved under (ingest/marker.ts); absent in older checkpoints. */
+  marker?: string;
   aggregate: AggregateState;
 }
+
+/** Where warroom stands in Redis, saved with the aggregate: read at the same instant as the aggregate. */
+export type SavedSource = Pick<SavedCheckpoint, 'cursors' | 'counted' | 'marker'>;
 
 export interface LoadedCheckpoint {
   saved: SavedCheckpoint;
@@ -63,6 +70,10 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   if (!isRecord(v.cursors) || !Object.values(v.cursors).every((c) => typeof c === 'string' && ENTRY_ID.test(c))) {
     throw new CheckpointError('checkpoint cursors are not stream entry IDs');
   }
+  if (v.counted !== undefined && !(isRecord(v.counted) && Object.values(v.counted).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0))) {
+    throw new CheckpointError('checkpoint counts are not whole numbers');
+  }
+  if (v.marker !== undefined && typeof v.marker !== 'string') throw new CheckpointError('checkpoint marker is not a string');
   const a = v.aggregate;
   if (!isRecord(a) || a.version !== 1 || typeof a.gmvMinor !== 'string' || !/^\d+$/.test(a.gmvMinor)) throw new CheckpointError('checkpoint aggregate is malformed');
   for (const k of ['orders', 'rejected', 'duplicates', 'seriesStartMs', 'seriesLength'] as const) {
@@ -100,7 +111,7 @@ export class Checkpointer {
   readonly #redis: Redis;
   readonly #keys: CheckpointKeys;
   readonly #agg: Aggregator;
-  readonly #cursors: () => Record<string, string>;
+  readonly #source: () => SavedSource;
   readonly #epoch: () => string;
   readonly #now: () => number;
   readonly #log: Logger;
@@ -116,11 +127,11 @@ export class Checkpointer {
   failures = 0;
 
   /** @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up */
-  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger) {
+  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, source: () => SavedSource, epoch: () => string, now: () => number, log: Logger) {
     this.#redis = redis;
     this.#keys = keys;
     this.#agg = agg;
-    this.#cursors = cursors;
+    this.#source = source;
     this.#epoch = epoch;
     this.#now = now;
     this.#log = log;
@@ -176,7 +187,7 @@ export class Checkpointer {
     const started = this.#now();
     // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
     const cp = this.#agg.checkpoint();
-    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, cursors: this.#cursors(), aggregate: cp.state };
+    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, ...this.#source(), aggregate: cp.state };
     const m = this.#redis.multi();
     const json = JSON.stringify(saved);
     let size = json.length;
