@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
 import { startTestWarroom, waitFor, type TestWarroom } from '../support/warroom';
+import { trimCases } from '../support/trims';
 
 /**
  * Every trimming command, past warroom's cursor, against the real redis-server (7.0: none of them
- * but XDEL moves max-deleted-entry-id). The producer writes and trims in one MULTI, so the reader
- * can never see the trimmed entries: the same as trimming while warroom is paused.
+ * but XDEL moves max-deleted-entry-id); see tests/support/trims.ts.
  */
 const FAST = { WARROOM_HISTORY_CHECK_MS: '500', WARROOM_CHECKPOINT_MS: '200' };
 
@@ -15,78 +14,8 @@ afterEach(async () => {
   w = undefined;
 });
 
-type Trim = { name: string; run(r: Redis, key: string): Promise<number> };
-
-/** Queues `n` orders with explicit IDs after everything so far; returns the IDs. */
-function ids(n: number): string[] {
-  const ms = Date.now() + 5;
-  return Array.from({ length: n }, (_, i) => `${ms}-${i + 1}`);
-}
-
-/** Runs a MULTI that adds `adds` orders (explicit IDs) and then `trim`; returns the trim's reply. */
-async function addThenTrim(r: Redis, key: string, adds: string[], trim: (string | number)[]): Promise<number> {
-  const m = r.multi();
-  adds.forEach((id, i) => m.call('XADD', key, id, 'id', `u${id}`, 'amount', `${i + 1}.00`));
-  m.call(...(trim as [string, ...(string | number)[]]));
-  const res = (await m.exec())!;
-  const last = res[res.length - 1]!;
-  if (last[0]) throw last[0];
-  return typeof last[1] === 'number' ? last[1] : 1;
-}
-
-// Before each trim the stream holds READ entries, all read by warroom; the expected loss is what
-// the trim removed beyond them (every command here removes the read ones first).
 const READ = 3;
-const trims: Trim[] = [
-  { name: 'XTRIM MAXLEN', run: async (r, k) => (await addThenTrim(r, k, ids(5), ['XTRIM', k, 'MAXLEN', 2])) - READ },
-  { name: 'XTRIM MAXLEN ~', run: async (r, k) => (await addThenTrim(r, k, ids(250), ['XTRIM', k, 'MAXLEN', '~', 10])) - READ },
-  {
-    name: 'XADD … MAXLEN',
-    run: async (r, k) => {
-      const a = ids(5);
-      await addThenTrim(r, k, a.slice(0, 4), ['XADD', k, 'MAXLEN', 2, a[4]!, 'id', 'last', 'amount', '1.00']);
-      return 3 + 4 + 1 - 2 - READ;
-    },
-  },
-  {
-    name: 'XADD … MAXLEN ~',
-    run: async (r, k) => {
-      const before = await r.xlen(k);
-      const a = ids(251);
-      await addThenTrim(r, k, a.slice(0, 250), ['XADD', k, 'MAXLEN', '~', 10, a[250]!, 'id', 'last', 'amount', '1.00']);
-      return before + 251 - (await r.xlen(k)) - READ;
-    },
-  },
-  {
-    name: 'XTRIM MINID',
-    run: async (r, k) => {
-      const a = ids(5);
-      return (await addThenTrim(r, k, a, ['XTRIM', k, 'MINID', a[3]!])) - READ;
-    },
-  },
-  {
-    name: 'XTRIM MINID ~',
-    run: async (r, k) => {
-      const a = ids(250);
-      return (await addThenTrim(r, k, a, ['XTRIM', k, 'MINID', '~', a[240]!])) - READ;
-    },
-  },
-  {
-    name: 'XADD … MINID',
-    run: async (r, k) => {
-      const a = ids(5);
-      await addThenTrim(r, k, a.slice(0, 4), ['XADD', k, 'MINID', a[3]!, a[4]!, 'id', 'last', 'amount', '1.00']);
-      return 3;
-    },
-  },
-  {
-    name: 'XDEL',
-    run: async (r, k) => {
-      const a = ids(5);
-      return addThenTrim(r, k, a, ['XDEL', k, a[1]!, a[3]!]);
-    },
-  },
-];
+const trims = trimCases;
 
 /** Starts a warroom and lets it read READ orders. */
 async function withReadOrders(prefix?: string): Promise<TestWarroom> {
