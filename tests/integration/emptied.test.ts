@@ -5,7 +5,7 @@ import { startRedis, type RedisProcess } from '../../scripts/redis-process';
 import { startWarroom, type Warroom } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { silentLogger } from '../../server/log';
-import { testEvent, waitFor } from '../support/warroom';
+import { startTestWarroom, testEvent, waitFor, type TestWarroom } from '../support/warroom';
 
 /**
  * Redis emptied under a running warroom while producers keep writing (they re-create the streams
@@ -90,4 +90,41 @@ describe('Redis emptied while producers keep writing', () => {
       expect(st.totals.duplicates).toBe(1);
     },
   );
+});
+
+describe('the marker', () => {
+  let w: TestWarroom | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  it('raises redis_emptied when the marker is deleted or replaced, once each, and re-creates it', async () => {
+    w = await startTestWarroom({ WARROOM_HISTORY_CHECK_MS: '300' });
+    const key = `${w.prefix}marker`;
+    const first = await waitFor(() => w!.redis.get(key).then((v) => v ?? undefined), 5000, 'the marker');
+    await w.redis.del(key);
+    await waitFor(() => (w!.app.state().alarms.length === 1 ? true : undefined), 5000, 'the first alarm');
+    const second = await w.redis.get(key);
+    expect(second).not.toBeNull();
+    expect(second).not.toBe(first);
+    await w.redis.set(key, 'another-redis-or-warroom');
+    await waitFor(() => (w!.app.state().alarms.length === 2 ? true : undefined), 5000, 'the second alarm');
+    await new Promise((r) => setTimeout(r, 1000));
+    const alarms = w.app.state().alarms;
+    expect(alarms.map((a) => a.kind)).toEqual(['redis_emptied', 'redis_emptied']);
+    expect(alarms[1]!.detail).toContain('holds another');
+  });
+
+  it('raises it at start when the checkpoint was saved under a marker Redis no longer has (a flush, then a crash before the next check)', async () => {
+    const first = await startTestWarroom();
+    const prefix = first.prefix;
+    await waitFor(() => first.redis.get(`${prefix}marker`).then((v) => v ?? undefined), 5000, 'the marker');
+    await first.close(); // its last checkpoint names the marker
+    const r = first.redis.duplicate();
+    await r.del(`${prefix}marker`);
+    r.disconnect();
+    w = await startTestWarroom({}, undefined, prefix);
+    expect(w.app.state().alarms.map((a) => a.kind)).toEqual(['redis_emptied']);
+  });
 });

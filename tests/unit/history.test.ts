@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { judgeStream, type Probe, type StreamInfo, type StreamPosition } from '../../server/ingest/history';
+import { savedSource, startPositions } from '../../server/ingest/history-watch';
+import { parseCheckpoint } from '../../server/checkpoint';
+import { Aggregator } from '../../server/aggregate/aggregator';
 
 const S = 'wr:orders';
 const at = (cursor: string, counted: number | null): StreamPosition => ({ cursor, counted });
@@ -164,5 +167,34 @@ describe('judgeStream against a model of a Redis 7.0 stream', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('counts and marker in the checkpoint', () => {
+  const keys = ['wr:orders', 'wr:weather', 'wr:traffic'];
+  const text = (patch: Record<string, unknown>) =>
+    JSON.stringify({ version: 1, epoch: 'e', savedAtMs: 1, cursors: { 'wr:orders': '1-5', 'wr:weather': '1-2' }, aggregate: new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 }).checkpoint().state, ...patch });
+
+  it('round-trips cursors, known counts and the marker; unknown counts are left out', () => {
+    const saved = savedSource({ 'wr:orders': at('1-5', 5), 'wr:weather': at('1-2', null), 'wr:traffic': at('0', 0) }, 'm-1');
+    expect(saved).toEqual({ cursors: { 'wr:orders': '1-5', 'wr:weather': '1-2', 'wr:traffic': '0' }, counted: { 'wr:orders': 5, 'wr:traffic': 0 }, marker: 'm-1' });
+    const back = parseCheckpoint(text(saved));
+    expect(startPositions(keys, back)).toEqual({ 'wr:orders': at('1-5', 5), 'wr:weather': at('1-2', null), 'wr:traffic': at('0', 0) });
+    expect(back.marker).toBe('m-1');
+  });
+
+  it('loads a checkpoint from before counts and marker were kept: counts unknown except at 0', () => {
+    const old = parseCheckpoint(text({}));
+    expect(old.marker).toBeUndefined();
+    expect(startPositions(keys, old)).toEqual({ 'wr:orders': at('1-5', null), 'wr:weather': at('1-2', null), 'wr:traffic': at('0', 0) });
+  });
+
+  it.each([
+    ['a negative count', { counted: { 'wr:orders': -1 } }],
+    ['a fractional count', { counted: { 'wr:orders': 1.5 } }],
+    ['counts that are not a map', { counted: [1] }],
+    ['a marker that is not a string', { marker: 7 }],
+  ])('treats %s as a corrupt checkpoint', (_what, patch) => {
+    expect(() => parseCheckpoint(text(patch))).toThrow(/checkpoint/);
   });
 });
