@@ -3,8 +3,8 @@
  * MULTI/EXEC), so a restart resumes exactly where the checkpoint stands: what was applied after
  * it is read and applied again, and nothing before it twice (state + source offset in one snapshot).
  *
- * Keys: `<prefix>ckpt` (JSON: epoch, cursors, aggregate state), `<prefix>ckpt:series` (hash of
- * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
+ * Keys: `<prefix>ckpt` (JSON: epoch, cursors with their counts, the Redis marker, aggregate state),
+ * `<prefix>ckpt:series` (hash of 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
  * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
  * APPEND, which makes Redis reallocate and copy a string of tens of MB every second). Replaying the
  * MULTI after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed

@@ -1,7 +1,9 @@
 /**
  * The read loop: blocking XREAD over several streams on its own connection. It owns its cursors
- * and its connection, survives a failed read (logs, backs off, goes on), and rebuilds the
- * connection when a read outlives its block time plus a grace (a half-open connection).
+ * (with the count of entries accounted for beside each) and its connection, survives a failed read
+ * (logs, backs off, goes on), and rebuilds the connection when a read outlives its block time plus
+ * a grace (a half-open connection). On request, and after every failed read, one read is a probe
+ * that also asks Redis about the streams' history at exactly the reader's position (history.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
