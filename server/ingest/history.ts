@@ -134,6 +134,7 @@ export function judgeStream(stream: string, probe: Probe, at: StreamPosition, ph
     return { alarm: unread(why), counted: headPast ? due : null };
   }
   if (due === null || due === n) return {};
-  if (due > n) return { alarm: unread(`${due - n} entries were trimmed or deleted before warroom read them (it had read up to ${at.cursor})`), counted: due };
+  const upTo = at.cursor === '0' ? '' : ` (it had read up to ${at.cursor})`;
+  if (due > n) return { alarm: unread(`${due - n} entries were trimmed or deleted before warroom read them${upTo}`), counted: due };
   return { alarm: lost(`the stream was re-created or rewound: it accounts for ${due} entries up to ${at.cursor} where warroom had counted ${n}`), counted: due };
 }
