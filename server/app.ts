@@ -14,7 +14,8 @@ import { Server } from 'socket.io';
 import { Aggregator } from './aggregate/aggregator';
 import { Ingest } from './ingest/ingest';
 import { defaultDecodeOptions } from './ingest/decode';
-import { checkHistory } from './ingest/history';
+import { HistoryWatch, savedSource, startPositions } from './ingest/history-watch';
+import { streamKinds } from './ingest/apply';
 import { Publisher } from './publish/publisher';
 import { createHttpHandler } from './http';
 import { resolvePrincipal } from './auth';
@@ -136,8 +137,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   // fails at once instead of queueing megabytes of stale state.
   const ckptRedis: Redis = connectRedis(config.redisUrl, log, 'checkpoint', true);
   let ingest: Ingest | undefined;
-  let cursors: Record<string, string> = {};
-  const currentCursors = (): Record<string, string> => (ingest ? ingest.cursors() : cursors);
+  const sourceKeys = [...streamKinds(keys).keys()];
+  let start = startPositions(sourceKeys);
+  let history: HistoryWatch | undefined;
+  const positions = (): typeof start => (ingest ? ingest.positions() : start);
   const leaseRedis = connectRedis(config.redisUrl, log, 'lease', true);
   const lease = new Lease(leaseRedis, { prefix: config.keyPrefix, ttlMs: config.leaseMs, now, log });
   /** Counting, i.e. holding the lease with ingest running. */
@@ -154,27 +157,11 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       flashSkus: event.flashSkus,
       lastYearMinor: event.lastYearMinor,
     });
-  const makeCheckpointer = (agg: Aggregator): Checkpointer => new Checkpointer(ckptRedis, keysCkpt, agg, currentCursors, () => epoch, now, log, lease.fence(), meta);
+  const makeCheckpointer = (agg: Aggregator): Checkpointer => new Checkpointer(ckptRedis, keysCkpt, agg, () => savedSource(positions(), history?.marker ?? null), () => epoch, now, log, lease.fence(), meta);
   // Replaced when this process takes over (restored from the checkpoint, or fresh for a recount).
   let aggregator = makeAggregator();
   let checkpointer = makeCheckpointer(aggregator);
   let watch: CheckpointWatch | undefined;
-
-  /** Redis came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
-  let checking = false;
-  const watchHistory = async (): Promise<void> => {
-    if (checking) return; // one check at a time, also while Redis hangs (SIGSTOP)
-    checking = true;
-    let found;
-    try {
-      found = await checkHistory(redis, currentCursors());
-    } finally {
-      checking = false;
-    }
-    const fresh = found.map((a) => alarms.raise(a)).filter((a) => a !== null);
-    // What the checkpoint kept beside its JSON may be gone with the data: save it all again.
-    if (fresh.some((a) => a.kind === 'history_lost')) aggregator.needFullSave();
-  };
 
   let historyTimer: NodeJS.Timeout | undefined;
   /** Starts counting once the lease is ours: from the checkpoint as it stands now (the previous owner's last). */
@@ -199,9 +186,24 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     aggregator = resumed.aggregator;
     checkpointer = resumed.checkpointer;
     if (resumed.epoch !== null) epoch = resumed.epoch;
-    cursors = resumed.cursors;
+    start = startPositions(sourceKeys, resumed.saved ?? undefined);
     for (const g of garbage) alarms.raise(g);
-    await whenReachable('checking stream history', watchHistory, log);
+    /** Redis emptied, came back without what we counted, or trimmed what we had not read: alarm, new epoch. */
+    const hw = new HistoryWatch({
+      redis,
+      keys: sourceKeys,
+      markerKey: `${config.keyPrefix}marker`,
+      expectMarker: resumed.saved?.marker ?? null,
+      firstPhase: resumed.saved ? 'resume' : 'recount',
+      readCount: config.readCount,
+      probeSoon: () => ingest?.probeSoon(),
+      setCounted: (key, cursor, n) => ingest?.setCounted(key, cursor, n),
+      raise: (a) => void alarms.raise(a),
+      onLost: () => aggregator.needFullSave(),
+    });
+    history = hw;
+    await whenReachable('checking stream history', () => hw.checkBeforeReading(start), log);
+    const watchHistory = (): Promise<void> => hw.check();
     const ing = new Ingest(
       aggregator,
       redis,
@@ -209,11 +211,12 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       {
         keys,
         fence: lease.fence(),
-        cursors,
+        start,
         decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
         blockMs: config.readBlockMs,
         count: config.readCount,
         onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),
+        onProbe: (at, probes) => hw.judge(at, probes),
       },
       now,
       log,

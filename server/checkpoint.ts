@@ -4,8 +4,8 @@
  * a takeover resumes exactly where the checkpoint stands: what was applied after it is read and
  * applied again, and nothing before it twice (state + source offset in one snapshot).
  *
- * Keys: `<prefix>ckpt` (JSON: epoch, cursors, aggregate state), `<prefix>ckpt:series` (hash of
- * 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
+ * Keys: `<prefix>ckpt` (JSON: epoch, cursors with their counts, the Redis marker, aggregate state),
+ * `<prefix>ckpt:series` (hash of 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
  * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
  * APPEND, which makes Redis reallocate and copy a string of tens of MB every second). Replaying the
  * batch after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
@@ -42,6 +42,10 @@ export interface SavedCheckpoint {
   fence?: number;
   /** Stream key → last entry ID applied. */
   cursors: Record<string, string>;
+  /** Stream key → entries accounted for up to the cursor (ingest/history.ts); absent when unknown and in older checkpoints. */
+  counted?: Record<string, number>;
+  /** The Redis marker it was saved under (ingest/marker.ts); absent in older checkpoints. */
+  marker?: string;
   aggregate: AggregateState;
   /** The alarm board (absent in checkpoints from before alarms were saved). */
   alarms?: Alarm[];
@@ -56,6 +60,9 @@ export interface SavedCurrency {
 
 /** What a checkpoint carries besides the aggregate: the alarm board and the currency. */
 export type CheckpointMeta = Pick<SavedCheckpoint, 'alarms' | 'currency'>;
+
+/** Where warroom stands in Redis, saved with the aggregate: read at the same instant as the aggregate. */
+export type SavedSource = Pick<SavedCheckpoint, 'cursors' | 'counted' | 'marker'>;
 
 export interface LoadedCheckpoint {
   saved: SavedCheckpoint;
@@ -81,6 +88,10 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   if (!isRecord(v.cursors) || !Object.values(v.cursors).every((c) => typeof c === 'string' && ENTRY_ID.test(c))) {
     throw new CheckpointError('checkpoint cursors are not stream entry IDs');
   }
+  if (v.counted !== undefined && !(isRecord(v.counted) && Object.values(v.counted).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0))) {
+    throw new CheckpointError('checkpoint counts are not whole numbers');
+  }
+  if (v.marker !== undefined && typeof v.marker !== 'string') throw new CheckpointError('checkpoint marker is not a string');
   const a = v.aggregate;
   if (!isRecord(a) || a.version !== 1 || typeof a.gmvMinor !== 'string' || !/^\d+$/.test(a.gmvMinor)) throw new CheckpointError('checkpoint aggregate is malformed');
   for (const k of ['orders', 'rejected', 'duplicates', 'seriesStartMs', 'seriesLength'] as const) {
@@ -125,7 +136,7 @@ export class Checkpointer {
   readonly #redis: Redis;
   readonly #keys: CheckpointKeys;
   readonly #agg: Aggregator;
-  readonly #cursors: () => Record<string, string>;
+  readonly #source: () => SavedSource;
   readonly #epoch: () => string;
   readonly #now: () => number;
   readonly #log: Logger;
@@ -152,14 +163,15 @@ export class Checkpointer {
 
   /**
    * @param redis a connection without an offline queue: during an outage a save fails at once instead of piling up
+   * @param source where ingest stands (cursors, counts, marker), read at the same instant as the aggregate
    * @param fence saves are written only while it holds this process's token (none without one)
    * @param meta what the saved JSON carries besides the aggregate (alarms, currency)
    */
-  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, cursors: () => Record<string, string>, epoch: () => string, now: () => number, log: Logger, fence: Fence, meta: () => CheckpointMeta = () => ({})) {
+  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, source: () => SavedSource, epoch: () => string, now: () => number, log: Logger, fence: Fence, meta: () => CheckpointMeta = () => ({})) {
     this.#redis = redis;
     this.#keys = keys;
     this.#agg = agg;
-    this.#cursors = cursors;
+    this.#source = source;
     this.#epoch = epoch;
     this.#now = now;
     this.#log = log;
@@ -218,7 +230,7 @@ export class Checkpointer {
     const started = this.#now();
     // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
     const cp = this.#agg.checkpoint();
-    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, fence: token, cursors: this.#cursors(), aggregate: cp.state, ...this.#meta() };
+    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, fence: token, ...this.#source(), aggregate: cp.state, ...this.#meta() };
     const m = new FencedBatch(this.#fence.key, token);
     const json = JSON.stringify(saved);
     let size = json.length;

@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import { DEDUPE_STREAMS, type Aggregator } from './aggregate/aggregator';
 import { seriesChunkProblem } from './aggregate/state-check';
-import { CheckpointError, type CheckpointKeys, type Checkpointer, type LoadedCheckpoint } from './checkpoint';
+import { CheckpointError, type CheckpointKeys, type Checkpointer, type LoadedCheckpoint, type SavedCheckpoint } from './checkpoint';
 import type { AlarmBoard } from './alarms';
 import type { EventDefinition } from './event';
 import type { Logger } from './log';
@@ -45,7 +45,8 @@ export interface Resumed {
   checkpointer: Checkpointer;
   /** The saved epoch, or null to keep the new one. */
   epoch: string | null;
-  cursors: Record<string, string>;
+  /** The checkpoint resumed from (cursors, counts, marker); null for a recount from the streams. */
+  saved: SavedCheckpoint | null;
 }
 
 /** A checkpoint key of another Redis type is corrupt data, not an outage to wait out. */
@@ -106,7 +107,7 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
 
   const fresh = (): Resumed => {
     const aggregator = d.makeAggregator();
-    return { aggregator, checkpointer: d.makeCheckpointer(aggregator), epoch: null, cursors: {} };
+    return { aggregator, checkpointer: d.makeCheckpointer(aggregator), epoch: null, saved: null };
   };
   const stamp = new Date(d.now()).toISOString();
   const corrupt = async (why: string): Promise<Resumed> => {
@@ -153,5 +154,5 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
     return corrupt(`checkpoint could not be restored: ${(e as Error).message}`);
   }
   d.log.info(`resumed from checkpoint of ${new Date(saved.savedAtMs).toISOString()}: ${saved.aggregate.orders} orders`);
-  return { ...first, epoch: saved.epoch, cursors: saved.cursors };
+  return { ...first, epoch: saved.epoch, saved };
 }

@@ -14,6 +14,7 @@ import { DeadLetterWriter } from './deadletter';
 import { StreamReader, type RawEntries } from './reader';
 import { RollingCounter } from '../aggregate/rolling';
 import type { Fence } from '../fence';
+import type { Probe, StreamPosition } from './history';
 
 /** Dead letters allowed to wait for Redis before reading pauses. */
 const MAX_DEAD_BACKLOG = 20_000;
@@ -22,10 +23,12 @@ export interface IngestOptions {
   keys: StreamKeys;
   /** Dead letters are written only while it holds this process's lease token. */
   fence: Fence;
-  /** Where to start per stream key (a checkpoint's cursors); "0" (all retained history) for the rest. */
-  cursors?: Record<string, string>;
+  /** Where to start per stream key (a checkpoint's cursors and counts); "0" (all retained history) for the rest. */
+  start?: Record<string, StreamPosition>;
   /** Called when reads succeed again after failing (Redis is back: time to check its history). */
   onRecovered?: () => void;
+  /** What a probe read found per stream key, with where ingest stood when Redis ran it (see history.ts). */
+  onProbe?: (at: Record<string, StreamPosition>, probes: Record<string, Probe>) => void;
   decode: DecodeOptions;
   blockMs: number;
   count: number;
@@ -48,6 +51,7 @@ export class Ingest implements Rejecter {
   #lastReadOkMs: number | null = null;
   readonly #lagByStream = new Map<string, number>();
   readonly #kinds: Map<string, StreamKind>;
+  readonly #readKeys: string[];
 
   constructor(agg: Aggregator, redis: Redis, connectBlocking: () => Redis, opts: IngestOptions, now: () => number, log: Logger) {
     this.#agg = agg;
@@ -58,14 +62,23 @@ export class Ingest implements Rejecter {
     this.#status.staleSinceMs = now();
     const { orders, logistics, weather, payments, traffic } = opts.keys;
     const keys = [orders, logistics, weather, payments, traffic];
+    this.#readKeys = keys;
     this.#reader = new StreamReader(
       connectBlocking,
-      { keys, cursors: keys.map((k) => opts.cursors?.[k] ?? '0'), blockMs: opts.blockMs, count: opts.count, graceMs: opts.graceMs },
+      {
+        keys,
+        cursors: keys.map((k) => opts.start?.[k]?.cursor ?? '0'),
+        counted: keys.map((k) => (opts.start?.[k] ? opts.start[k].counted : 0)),
+        blockMs: opts.blockMs,
+        count: opts.count,
+        graceMs: opts.graceMs,
+      },
       {
         onEntries: (key, entries) => this.#onEntries(key, entries),
         onStatus: (ok) => this.#onStatus(ok),
         // A flood of poison must not pile up letters in memory: reading waits for them to be written.
         settle: () => (this.#dead.backlog > MAX_DEAD_BACKLOG ? this.#dead.flush() : undefined),
+        onProbe: (probes) => opts.onProbe?.(this.positions(), Object.fromEntries(probes.map((p, i) => [keys[i]!, p]))),
       },
       log,
     );
@@ -90,6 +103,23 @@ export class Ingest implements Rejecter {
     const k = this.#opts.keys;
     const [o, l, w, p, t] = this.#reader.cursors;
     return { [k.orders]: o!, [k.logistics]: l!, [k.weather]: w!, [k.payments]: p!, [k.traffic]: t! };
+  }
+
+  /** Cursor and count per stream key (what the history check judges and the checkpoint saves). */
+  positions(): Record<string, StreamPosition> {
+    const out: Record<string, StreamPosition> = {};
+    this.#reader.cursors.forEach((cursor, i) => (out[this.#readKeys[i]!] = { cursor, counted: this.#reader.counted[i] ?? null }));
+    return out;
+  }
+
+  /** Makes the next read prove the history (see {@link StreamReader.probeSoon}). */
+  probeSoon(): void {
+    this.#reader.probeSoon();
+  }
+
+  /** See {@link StreamReader.setCounted}. */
+  setCounted(key: string, cursor: string, counted: number | null): void {
+    this.#reader.setCounted(key, cursor, counted);
   }
 
   #onStatus(ok: boolean): void {

@@ -1,10 +1,13 @@
 /**
  * The read loop: blocking XREAD over several streams on its own connection. It owns its cursors
- * and its connection, survives a failed read (logs, backs off, goes on), and rebuilds the
- * connection when a read outlives its block time plus a grace (a half-open connection).
+ * (with the count of entries accounted for beside each) and its connection, survives a failed read
+ * (logs, backs off, goes on), and rebuilds the connection when a read outlives its block time plus
+ * a grace (a half-open connection). On request, and after every failed read, one read is a probe
+ * that also asks Redis about the streams' history at exactly the reader's position (history.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
+import { probeStreams, type Probe } from './history';
 
 /** One stream's entries from one read: [entryId, [field, value, ...]][] */
 export type RawEntries = [string, string[]][];
@@ -13,6 +16,8 @@ export interface StreamReaderOptions {
   keys: string[];
   /** Starting cursor per key ("0" reads all that is retained). */
   cursors: string[];
+  /** Per key, how many of the stream's entries up to the cursor are accounted for (null: unknown); see history.ts. */
+  counted?: (number | null)[];
   blockMs: number;
   count: number;
   /** Extra time a read may take beyond `blockMs` before the watchdog abandons it. @default 2000 */
@@ -26,6 +31,17 @@ export interface ReaderEvents {
   onStatus(ok: boolean, error?: string): void;
   /** Backpressure: a promise to wait for before the next reply is applied (e.g. a dead-letter backlog). */
   settle?(): Promise<void> | undefined;
+  /**
+   * What a probe found (see {@link StreamReader.probeSoon}), per key in `keys` order, called while
+   * the cursors and counts stand exactly where they stood when Redis ran it.
+   */
+  onProbe?(probes: Probe[]): void;
+}
+
+/** One read's reply, and the probe that came with it. */
+interface Read {
+  reply: unknown;
+  probes: Probe[] | null;
 }
 
 class WatchdogTimeout extends Error {}
@@ -38,18 +54,28 @@ export class StreamReader {
   #conn: Redis | null = null;
   #stopped = false;
   #done: Promise<void> | null = null;
+  /** The next read goes with a probe; also after every failed read, so nothing is delivered after an outage before it. */
+  #probeDue = false;
   readonly cursors: string[];
+  /** Moves with the cursors: every entry delivered is one more accounted for. */
+  readonly counted: (number | null)[];
 
   constructor(connect: () => Redis, opts: StreamReaderOptions, events: ReaderEvents, log: Logger) {
     this.#connect = connect;
-    this.#opts = { ...opts, graceMs: opts.graceMs ?? 2000 };
+    this.#opts = { ...opts, counted: opts.counted ?? opts.cursors.map((c) => (c === '0' ? 0 : null)), graceMs: opts.graceMs ?? 2000 };
     this.cursors = [...opts.cursors];
+    this.counted = [...this.#opts.counted];
     this.#events = events;
     this.#log = log;
   }
 
   start(): void {
     this.#done ??= this.#loop();
+  }
+
+  /** Makes the next read a probe: XINFO STREAM of every key and the XREAD (not blocking) in one MULTI. */
+  probeSoon(): void {
+    this.#probeDue = true;
   }
 
   async stop(): Promise<void> {
@@ -62,15 +88,16 @@ export class StreamReader {
     let backoffMs = 50;
     // Read-ahead: the next XREAD is sent before the current reply is applied, so Redis's round trip
     // overlaps our decoding instead of idling the loop (the cursors it needs are in the reply).
-    let ahead: Promise<unknown> | null = null;
+    let ahead: Promise<Read> | null = null;
     while (!this.#stopped) {
       try {
         this.#conn ??= this.#connect();
-        const reply = await (ahead ?? this.#readOnce(this.#conn, this.cursors));
+        const { reply, probes } = await (ahead ?? this.#readOnce(this.#conn, this.cursors));
         ahead = null;
         if (this.#stopped) break;
         this.#events.onStatus(true);
         backoffMs = 50;
+        if (probes) this.#report(probes);
         if (reply) {
           ahead = this.#readOnce(this.#conn, this.#cursorsAfter(reply));
           ahead.catch(() => undefined); // its failure is handled where it is awaited
@@ -80,6 +107,7 @@ export class StreamReader {
         }
       } catch (e) {
         ahead = null;
+        this.#probeDue = true;
         if (this.#stopped) break;
         const msg = (e as Error).message;
         this.#events.onStatus(false, msg);
@@ -107,9 +135,21 @@ export class StreamReader {
     return next;
   }
 
-  #readOnce(conn: Redis, cursors: string[]): Promise<unknown> {
+  #report(probes: Probe[]): void {
+    try {
+      this.#events.onProbe?.(probes);
+    } catch (e) {
+      this.#log.error(`probe handler failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  #readOnce(conn: Redis, cursors: string[]): Promise<Read> {
     const { keys, blockMs, count, graceMs } = this.#opts;
-    const read = conn.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...cursors);
+    const probe = this.#probeDue && this.#events.onProbe !== undefined;
+    this.#probeDue = false;
+    const read: Promise<Read> = probe
+      ? probeStreams(conn, keys, cursors, count)
+      : conn.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...cursors).then((reply) => ({ reply, probes: null }));
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WatchdogTimeout(`no reply within ${blockMs + graceMs} ms`)), blockMs + graceMs);
@@ -130,6 +170,14 @@ export class StreamReader {
         this.#log.error(`handler failed on ${key}: ${(e as Error).stack ?? e}`);
       }
       this.cursors[idx] = entries[entries.length - 1]![0];
+      const n = this.counted[idx];
+      if (n !== null && n !== undefined) this.counted[idx] = n + entries.length;
     }
+  }
+
+  /** Sets the count of `key` (the history check learnt it), unless the cursor has moved from `cursor` since. */
+  setCounted(key: string, cursor: string, counted: number | null): void {
+    const idx = this.#opts.keys.indexOf(key);
+    if (idx >= 0 && this.cursors[idx] === cursor) this.counted[idx] = counted;
   }
 }

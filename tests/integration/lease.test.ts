@@ -124,7 +124,7 @@ describe('fenced writers', () => {
     await waitFor(() => (conn.status === 'ready' ? true : undefined));
     const agg = new Aggregator({ seriesStartMs: Date.now() - 60_000, milestonesMinor: [], alertDefaultTtlMs: 3600_000, dedupeWindowMs: 60_000, flashSkus: [], lastYearMinor: null });
     let token: number | null = 6;
-    const ck = new Checkpointer(conn, checkpointKeys(p), agg, () => ({}), () => 'e1', Date.now, silentLogger, fenceFor(p, () => token));
+    const ck = new Checkpointer(conn, checkpointKeys(p), agg, () => ({ cursors: {} }), () => 'e1', Date.now, silentLogger, fenceFor(p, () => token));
     expect(await ck.save()).toBe(false);
     expect(refused).toBe(1);
     expect(await redis.exists(`${p}ckpt`, `${p}ckpt:series`)).toBe(0);
