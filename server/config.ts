@@ -19,6 +19,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** Lifetime of an executive's session. @default 12 h */
   sessionTtlMs: number;
+  /** Addresses of reverse proxies whose `X-Forwarded-For` names the client; none by default. */
+  trustProxy: string[];
   /** Live sockets per client IP at most. @default 200 */
   maxSocketsPerIp: number;
   /** Live sockets per credential at most (one viewer token may drive a room of screens). @default 500 */
@@ -47,6 +49,7 @@ export interface ServerConfig {
   clientDir: string;
 }
 
+import { isIP } from 'node:net';
 import { passwordProblem, tokenProblem } from './security/password';
 import { USERNAME } from './security/credentials';
 
@@ -94,10 +97,15 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
   for (const o of corsOrigins) {
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)) throw new ConfigError(`WARROOM_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin like https://ops.example.com`);
   }
+  const trustProxy = (env.WARROOM_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of trustProxy) {
+    if (isIP(a) === 0) throw new ConfigError(`WARROOM_TRUST_PROXY: ${JSON.stringify(a)} is not an IP address like 10.0.0.2`);
+  }
   return {
     adminTokenGenerated: admin.generated,
     bootstrapAdmin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : null,
     corsOrigins,
+    trustProxy,
     sessionTtlMs: int(env, 'WARROOM_SESSION_HOURS', 12, 1, 720) * 3600_000,
     maxSocketsPerIp: int(env, 'WARROOM_MAX_SOCKETS_PER_IP', 200, 1, 100_000),
     maxSocketsPerCredential: int(env, 'WARROOM_MAX_SOCKETS_PER_CREDENTIAL', 500, 1, 100_000),

@@ -4,6 +4,7 @@
  * snapshots are not.
  */
 import type { Server } from 'socket.io';
+import { ResyncQueue } from './outbound';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { EventInfo } from '../../shared/domain';
 import type { Banner } from '../../shared/api';
@@ -33,6 +34,7 @@ export class Publisher {
   #milestonesSent = -1;
   #alarmsSent = -1;
   #detailSentMs = -Infinity;
+  readonly #resyncs = new ResyncQueue(() => this.snapshot());
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
 
@@ -44,8 +46,9 @@ export class Publisher {
     this.#now = now;
     io.on('connection', (socket) => {
       socket.emit('snapshot', this.snapshot());
+      // One resync per socket at a time, never queued behind a transport that is not writable.
       socket.on('resync', (ack) => {
-        if (typeof ack === 'function') ack(this.snapshot());
+        if (typeof ack === 'function') this.#resyncs.ask(socket, ack);
       });
       socket.on('time', (ack) => {
         if (typeof ack === 'function') ack(this.#now());
@@ -92,6 +95,7 @@ export class Publisher {
 
   /** Builds and broadcasts one tick. */
   tick(): Tick {
+    this.#resyncs.serve();
     const now = this.#now();
     const agg = this.#agg;
     this.#seq++;
