@@ -17,6 +17,7 @@ import { createHttpHandler } from './http';
 import { CredentialStore } from './security/credentials';
 import { RateLimiter } from './security/limits';
 import { peerResolver } from './security/peer';
+import { LoginGuard } from './security/login-guard';
 import { attachSockets } from './sockets';
 import { AdminPlane } from './admin';
 import { connectRedis, streamKeys } from './redis';
@@ -235,9 +236,11 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       limits: {
         perIp: new RateLimiter(100, 400, now),
         perCredential: new RateLimiter(50, 200, now),
-        loginPerIp: new RateLimiter(1, 60, now),
-        loginPerUser: new RateLimiter(5 / 60, 5, now),
+        // An office NAT signs in together; a scanner is refused before its body is read.
+        loginPerIp: new RateLimiter(0.5, 20, now),
       },
+      loginGuard: new LoginGuard({ now }),
+      peer,
       log,
       health: () => {
         const src = ing.status;
