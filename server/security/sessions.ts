@@ -3,7 +3,9 @@
  * id's SHA-256 digest, with a TTL. Two kinds: an account's sign-in, and a device's (a page opened
  * with `?token=`), which references its token by digest so revoking the token ends it without
  * the raw token ever sitting in a cookie. Each node caches a looked-up session for 5 s; lookups
- * of one session waiting on Redis share one request.
+ * of one session waiting on Redis share one request. When Redis is slow or down, what this node
+ * knew of a session in the last 10 minutes stands: a wall that reconnects during an outage must not
+ * be refused (a refused socket.io client does not retry), and nothing can be revoked meanwhile.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -16,6 +18,10 @@ export type SessionRecord =
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 const CACHE_MS = 5000;
+/** How long a lookup may wait on Redis before the last known answer is used instead. */
+const LOOKUP_TIMEOUT_MS = 3000;
+/** How old that last known answer may be. */
+const STALE_OK_MS = 10 * 60_000;
 /** A sliding session's TTL is pushed back at most this often per node. */
 const RENEW_EVERY_MS = 3600_000;
 
@@ -63,7 +69,16 @@ export class SessionStore {
       p = this.#load(d).finally(() => this.#inFlight.delete(d));
       this.#inFlight.set(d, p);
     }
-    return p;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('session lookup timed out')), LOOKUP_TIMEOUT_MS)))]);
+    } catch (e) {
+      const known = this.#cache.get(d);
+      if (known && this.#now() - known.checkedMs <= STALE_OK_MS) return known.rec;
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #load(d: string): Promise<SessionRecord | null> {
@@ -100,9 +115,9 @@ export class SessionStore {
     for (const d of ds) this.#cache.set(d, { rec: null, checkedMs: this.#now(), renewedMs: 0 });
   }
 
-  /** Forgets cache entries not confirmed for a minute (bounded memory). */
+  /** Forgets cache entries too old to stand in for Redis (bounded memory). */
   prune(): void {
     const now = this.#now();
-    for (const [d, c] of this.#cache) if (now - c.checkedMs > 60_000) this.#cache.delete(d);
+    for (const [d, c] of this.#cache) if (now - c.checkedMs > STALE_OK_MS) this.#cache.delete(d);
   }
 }
