@@ -29,7 +29,7 @@ export interface ApiStateLite {
   totals: { duplicates?: number; rejectedByReason?: Record<string, number> };
 }
 
-/** `/healthz` fields the benchmark reads (no token needed). */
+/** `/healthz` fields the benchmark reads (with a credential: anonymous callers see only up or down). */
 export interface HealthLite {
   ok: boolean;
   dedupe?: { ids: number; earlyRotations: number };
@@ -45,7 +45,7 @@ export interface HealthLite {
 }
 
 export async function fetchHealth(url: string): Promise<HealthLite> {
-  const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${url}/healthz`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` }, signal: AbortSignal.timeout(5000) });
   return (await res.json()) as HealthLite;
 }
 

@@ -5,12 +5,11 @@
  * the same prefix stands by (serves pages, admin and sockets, no figures) and takes over when the
  * holder stops renewing.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
-import { Server } from 'socket.io';
 import { Aggregator } from './aggregate/aggregator';
 import { Ingest } from './ingest/ingest';
 import { defaultDecodeOptions } from './ingest/decode';
@@ -18,9 +17,11 @@ import { HistoryWatch, savedSource, startPositions } from './ingest/history-watc
 import { streamKinds } from './ingest/apply';
 import { Publisher } from './publish/publisher';
 import { createHttpHandler } from './http';
-import { resolvePrincipal } from './auth';
-import { CredentialStore, type Principal } from './security/credentials';
-import { ConnectionCounter, RateLimiter } from './security/limits';
+import { CredentialStore } from './security/credentials';
+import { RateLimiter } from './security/limits';
+import { peerResolver } from './security/peer';
+import { LoginGuard } from './security/login-guard';
+import { attachSockets } from './sockets';
 import { AdminPlane } from './admin';
 import { AdminBus } from './admin-bus';
 import { Lease, type LeaseHolder } from './lease';
@@ -33,7 +34,7 @@ import type { ServerConfig } from './config';
 import type { Logger } from './log';
 import { AlarmBoard } from './alarms';
 import { formatMinor } from '../shared/money';
-import type { ClientToServerEvents, Detail, HandshakeAuth, ServerToClientEvents, Snapshot } from '../shared/wire';
+import type { Detail, Snapshot } from '../shared/wire';
 
 export interface Warroom {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -250,67 +251,20 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
 
-  const http = createServer();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal; ip: string }>(http, {
-    serveClient: false,
-    perMessageDeflate: false,
-    // Viewers send almost nothing (resync, time probes): a small buffer refuses oversized payloads.
-    maxHttpBufferSize: 4 * 1024,
-    // CORS does not protect WebSockets: only pages of this origin may open a socket.
-    allowRequest: (req, cb) => {
-      const origin = req.headers.origin;
-      cb(null, origin === undefined || origin === `http://${req.headers.host}` || origin === `https://${req.headers.host}`);
-    },
+  // The HTTP routes listen first: Socket.IO, attached next, wraps that listener and answers
+  // /socket.io/ alone (one owner per request). The routes need the admin plane, built below.
+  let routes: RequestListener = (_req, res) => void res.writeHead(503).end();
+  const http = createServer((req, res) => routes(req, res));
+  const peer = peerResolver(config.trustProxy);
+  const sockets = attachSockets(http, {
+    creds,
+    maxSocketsPerIp: config.maxSocketsPerIp,
+    maxSocketsPerCredential: config.maxSocketsPerCredential,
+    clientAddress: (req) => peer(req).address,
+    now,
+    log,
   });
-  const socketsPerIp = new ConnectionCounter(config.maxSocketsPerIp);
-  const socketsPerCred = new ConnectionCounter(config.maxSocketsPerCredential);
-  io.use((socket, next) => {
-    const auth = socket.handshake.auth as HandshakeAuth | undefined;
-    resolvePrincipal(creds, undefined, socket.handshake.headers.cookie, auth?.token)
-      .then(({ principal }) => {
-        if (!principal) return next(new Error('unauthorized'));
-        const ip = socket.handshake.address;
-        if (!socketsPerIp.tryOpen(ip)) return next(new Error('too many connections from this address'));
-        if (!socketsPerCred.tryOpen(principal.cred)) {
-          socketsPerIp.close(ip);
-          return next(new Error('too many connections for this credential'));
-        }
-        socket.data.principal = principal;
-        socket.data.ip = ip;
-        socket.once('disconnect', () => {
-          socketsPerIp.close(ip);
-          socketsPerCred.close(principal.cred);
-        });
-        next();
-      })
-      .catch(() => next(new Error('unauthorized')));
-  });
-  // Every packet a client sends counts against a small budget (resync and clock probes only).
-  io.on('connection', (socket) => {
-    const budget = new RateLimiter(5, 20, now, 1);
-    socket.use((_packet, next) => (budget.take('s') ? next() : next(new Error('rate limited'))));
-    socket.on('error', () => undefined);
-  });
-  /** Closes the sockets whose credential matches; returns how many. */
-  const disconnect = (match: (p: Principal) => boolean): number => {
-    let n = 0;
-    for (const s of io.of('/').sockets.values()) {
-      if (match(s.data.principal)) {
-        s.disconnect(true);
-        n++;
-      }
-    }
-    return n;
-  };
-  // Revoked tokens, disabled accounts and ended sessions lose their live sockets within seconds,
-  // also when the revocation happened on another node (the store refreshes from Redis).
-  const revalidate = setInterval(() => {
-    for (const s of io.of('/').sockets.values()) {
-      const p = s.data.principal;
-      creds.stillValid(p).then((ok) => ok || s.disconnect(true), () => undefined);
-    }
-  }, 10_000);
-  revalidate.unref();
+  const { io, disconnect } = sockets;
 
   // Admin actions reach the screens of every node serving the prefix (standbys too) through Redis pub/sub.
   const adminSub = connectRedis(config.redisUrl, log, 'admin-bus');
@@ -348,9 +302,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     const s = publisher.snapshot();
     return { ...s, gmv: formatMinor(s.totals.gmvMinor, event.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ingest.cursors(), breakdowns: aggregator.detail(Infinity) };
   };
-  http.on(
-    'request',
-    createHttpHandler({
+  routes = createHttpHandler({
       clientDir: config.clientDir,
       creds,
       admin,
@@ -361,9 +313,11 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       limits: {
         perIp: new RateLimiter(100, 400, now),
         perCredential: new RateLimiter(50, 200, now),
-        loginPerIp: new RateLimiter(1, 60, now),
-        loginPerUser: new RateLimiter(5 / 60, 5, now),
+        // An office NAT signs in together; a scanner is refused before its body is read.
+        loginPerIp: new RateLimiter(0.5, 20, now),
       },
+      loginGuard: new LoginGuard({ now }),
+      peer,
       log,
       health: () => {
         const t = now();
@@ -398,8 +352,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
           eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         };
       },
-    }),
-  );
+    });
 
   const acquired = await whenReachable('taking the ingest lease', async () => {
     await whenReady(leaseRedis, 1000);
@@ -413,7 +366,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       await lease.release().catch(() => undefined);
       creds.stop();
       bus.stop();
-      io.close();
+      sockets.close();
       redis.disconnect();
       ckptRedis.disconnect();
       leaseRedis.disconnect();
@@ -458,11 +411,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     async close() {
       watch?.stop();
       loopDelay.disable();
-      clearInterval(revalidate);
       creds.stop();
       clearInterval(historyTimer);
       publisher.stop();
-      io.close();
+      sockets.close();
       bus.stop();
       await ingest?.stop();
       await checkpointer.stop();

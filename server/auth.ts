@@ -1,9 +1,8 @@
 /** Where credentials come from (header, cookies, socket handshake), and the cookies that carry them. */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-
 import type { CredentialStore, Principal } from './security/credentials';
 
+/** The cookie older versions set with the raw token; only read now, to trade it for a session. */
 export const TOKEN_COOKIE = 'wr_token';
 export const SESSION_COOKIE = 'wr_session';
 
@@ -30,33 +29,39 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-/** The token a request carries in `Authorization: Bearer` or in the session cookie. */
-export function requestToken(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  return cookieValue(req.headers.cookie, TOKEN_COOKIE);
+/** Cookie attributes: never readable by scripts, never sent cross-site, `Secure` over HTTPS. */
+const attrs = (secure: boolean): string => `Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+
+/**
+ * Set-Cookie header of a session: an account's (ends with its TTL), or a device's from `?token=`
+ * (the cookie holds only the session id; `maxAgeMs` of a sliding device session is the browser's
+ * 400-day cap, while the server ends it after its idle TTL or when its token is revoked).
+ */
+export function sessionCookie(id: string, maxAgeMs: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${encodeURIComponent(id)}; ${attrs(secure)}; Max-Age=${Math.floor(maxAgeMs / 1000)}`;
 }
 
-/** Set-Cookie header that keeps a wall device signed in (long-lived; revoking the token ends it). */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${400 * 86400}`;
+/** A browser keeps a cookie at most 400 days (RFC 6265bis). */
+export const COOKIE_MAX_AGE_CAP_MS = 400 * 86400_000;
+
+/** Set-Cookie headers that end both kinds of sign-in on this browser (and an old raw-token cookie). */
+export function clearCookies(secure: boolean): string[] {
+  return [`${SESSION_COOKIE}=; ${attrs(secure)}; Max-Age=0`, `${TOKEN_COOKIE}=; ${attrs(secure)}; Max-Age=0`];
 }
 
-/** Set-Cookie header of an executive's session (ends with the browser session or its TTL). */
-export function sessionCookie(id: string, ttlMs: number): string {
-  return `${SESSION_COOKIE}=${encodeURIComponent(id)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(ttlMs / 1000)}`;
-}
-
-/** Set-Cookie headers that end both kinds of sign-in on this browser. */
-export function clearCookies(): string[] {
-  return [`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, `${TOKEN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`];
+export interface Resolved {
+  principal: Principal | null;
+  /** Authenticated by a header or the handshake (not by ambient cookies: no CSRF risk). */
+  viaHeader: boolean;
+  /** The raw token of a `wr_token` cookie set before sessions replaced it: to be traded for one. */
+  legacyToken?: string;
 }
 
 /**
- * Who is asking: a bearer token in the header, else a session cookie, else a device token cookie.
- * `viaHeader` tells a request authenticated by its header (not by ambient cookies: no CSRF risk).
+ * Who is asking: a bearer token in the header (or the socket handshake), else the session cookie,
+ * else a raw-token cookie an older version set (still honoured, traded for a session on the next page).
  */
-export async function resolvePrincipal(creds: CredentialStore, authorization: string | undefined, cookieHeader: string | undefined, handshakeToken?: unknown): Promise<{ principal: Principal | null; viaHeader: boolean }> {
+export async function resolvePrincipal(creds: CredentialStore, authorization: string | undefined, cookieHeader: string | undefined, handshakeToken?: unknown): Promise<Resolved> {
   if (typeof handshakeToken === 'string') return { principal: creds.byToken(handshakeToken), viaHeader: true };
   if (authorization?.startsWith('Bearer ')) return { principal: creds.byToken(authorization.slice(7).trim()), viaHeader: true };
   const session = cookieValue(cookieHeader, SESSION_COOKIE);
@@ -64,5 +69,7 @@ export async function resolvePrincipal(creds: CredentialStore, authorization: st
     const p = await creds.bySession(session);
     if (p) return { principal: p, viaHeader: false };
   }
-  return { principal: creds.byToken(cookieValue(cookieHeader, TOKEN_COOKIE)), viaHeader: false };
+  const legacy = cookieValue(cookieHeader, TOKEN_COOKIE);
+  const p = creds.byToken(legacy);
+  return p ? { principal: p, viaHeader: false, legacyToken: legacy } : { principal: null, viaHeader: false };
 }

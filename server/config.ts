@@ -19,6 +19,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** Lifetime of an executive's session. @default 12 h */
   sessionTtlMs: number;
+  /** Addresses of reverse proxies whose `X-Forwarded-For` names the client; none by default. */
+  trustProxy: string[];
   /** Live sockets per client IP at most. @default 200 */
   maxSocketsPerIp: number;
   /** Live sockets per credential at most (one viewer token may drive a room of screens). @default 500 */
@@ -54,6 +56,7 @@ export interface ServerConfig {
   newEpoch: boolean;
 }
 
+import { isIP } from 'node:net';
 import { passwordProblem, tokenProblem } from './security/password';
 import { USERNAME } from './security/credentials';
 
@@ -103,11 +106,16 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
   }
   const newEpoch = env.WARROOM_NEW_EPOCH ?? '';
   if (!['', '0', '1'].includes(newEpoch)) throw new ConfigError(`WARROOM_NEW_EPOCH must be 1 (or unset), got ${JSON.stringify(newEpoch)}`);
+  const trustProxy = (env.WARROOM_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const a of trustProxy) {
+    if (isIP(a) === 0) throw new ConfigError(`WARROOM_TRUST_PROXY: ${JSON.stringify(a)} is not an IP address like 10.0.0.2`);
+  }
   return {
     newEpoch: newEpoch === '1',
     adminTokenGenerated: admin.generated,
     bootstrapAdmin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : null,
     corsOrigins,
+    trustProxy,
     sessionTtlMs: int(env, 'WARROOM_SESSION_HOURS', 12, 1, 720) * 3600_000,
     maxSocketsPerIp: int(env, 'WARROOM_MAX_SOCKETS_PER_IP', 200, 1, 100_000),
     maxSocketsPerCredential: int(env, 'WARROOM_MAX_SOCKETS_PER_CREDENTIAL', 500, 1, 100_000),

@@ -1,17 +1,21 @@
 /**
- * HTTP routes. Public: `/healthz` (no sales data), `/login`, the built client's static files (code,
- * no data) and `POST /api/login`. Everything else needs a credential and a role (see ROUTES and
- * docs/security.md); the server fails closed: an unknown route or a missing credential never
- * reaches data. A page opened with `?token=` trades it for an httpOnly cookie and a redirect, so
- * the token leaves the address bar. State-changing routes need a same-origin `Origin` when the
+ * HTTP routes. Public: `/healthz` (up or down; its figures need a credential), `/login`, the built
+ * client's static files (code, no data) and `POST /api/login`. Everything else needs a credential
+ * and a role (see ROUTES and docs/security.md); the server fails closed: an unknown route or a
+ * missing credential never reaches data. A page opened with `?token=` trades it for a session
+ * cookie (an id referencing the token, never the token) and a redirect, so the token leaves the
+ * address bar. `/socket.io/` never reaches these routes: Socket.IO answers it (server/sockets.ts). State-changing routes need a same-origin `Origin` when the
  * credential came from a cookie (CSRF), a JSON body and stay small.
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clearCookies, resolvePrincipal, sessionCookie, tokenCookie } from './auth';
+import { clearCookies, COOKIE_MAX_AGE_CAP_MS, resolvePrincipal, sessionCookie } from './auth';
 import type { CredentialStore, Principal } from './security/credentials';
 import type { RateLimiter } from './security/limits';
+import type { LoginGuard } from './security/login-guard';
+import { HashBusyError } from './security/password';
+import type { Peer } from './security/peer';
 import { AdminConfirmNeeded, AdminError, type AdminPlane } from './admin';
 import { DRILL_DIMS, type ConfirmNeeded, type Drill, type DrillDim, type Me, type Role } from '../shared/api';
 
@@ -22,8 +26,12 @@ export interface HttpDeps {
   /** The current snapshot as JSON-ready data; null on a node that does not count (a standby). */
   state(): unknown;
   drill(dim: DrillDim, key: string): Drill | null;
-  /** Health without sales figures; `ok` false answers 503. */
+  /** Health with its figures; `ok` false answers 503. Anonymous callers see only up or down. */
   health(): { ok: boolean } & Record<string, unknown>;
+  /** The client's address and whether it came over HTTPS. */
+  peer(req: IncomingMessage): Peer;
+  /** Sign-in failures per (address, username), with back-off. */
+  loginGuard: LoginGuard;
   corsOrigins: readonly string[];
   sessionTtlMs: number;
   limits: {
@@ -31,9 +39,8 @@ export interface HttpDeps {
     perIp: RateLimiter;
     /** Requests per credential. */
     perCredential: RateLimiter;
-    /** Sign-in attempts per IP (an office NAT: generous) and per username (guessing: strict). */
+    /** Sign-in attempts per address, whatever the username (refused before the body is read). */
     loginPerIp: RateLimiter;
-    loginPerUser: RateLimiter;
   };
   log: { warn(msg: string): void };
 }
@@ -112,6 +119,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The session cookie of a device that opened a page with `?token=`, and the end of any raw-token cookie. */
+function deviceCookies(s: { sessionId: string; sliding: boolean; ttlMs: number }, secure: boolean): string[] {
+  return [sessionCookie(s.sessionId, s.sliding ? COOKIE_MAX_AGE_CAP_MS : s.ttlMs, secure), clearCookies(secure)[1]!];
+}
+
 /** The request's own origin as a browser would send it. */
 function ownOrigins(req: IncomingMessage): string[] {
   const host = req.headers.host ?? '';
@@ -136,9 +148,9 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     }
   }
 
-  async function page(res: ServerResponse): Promise<void> {
+  async function page(res: ServerResponse, extra: Record<string, string | string[]> = {}): Promise<void> {
     const html = await file('index.html');
-    return html ? send(res, 200, html, TYPES['.html']!) : send(res, 500, 'client not built: run npm run build\n', 'text/plain');
+    return html ? send(res, 200, html, TYPES['.html']!, extra) : send(res, 500, 'client not built: run npm run build\n', 'text/plain');
   }
 
   /** CORS for the read-only JSON API: only the configured origins, credentials allowed. */
@@ -152,7 +164,8 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const ip = req.socket.remoteAddress ?? '?';
+    const peer = deps.peer(req);
+    const ip = peer.address;
     if (!deps.limits.perIp.take(ip)) return fail(res, 429, 'too many requests', { 'Retry-After': '1' });
 
     if (method === 'OPTIONS') {
@@ -164,13 +177,15 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
 
     // Public.
     if (path === '/healthz' && method === 'GET') {
+      // Up or down for anyone (load balancers); the figures only with a credential.
       const h = deps.health();
-      return json(res, h.ok ? 200 : 503, h);
+      const known = (await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie)).principal !== null;
+      return json(res, h.ok ? 200 : 503, known ? h : { ok: h.ok, status: h.ok ? 'up' : 'down' });
     }
     if (path === '/login' && method === 'GET') return page(res);
     if (path === '/api/login') {
       if (method !== 'POST') return fail(res, 405, 'use POST', { Allow: 'POST' });
-      return login(req, res, ip);
+      return login(req, res, peer);
     }
     if (method === 'GET' && path !== '/' && !(path in PAGES) && !path.startsWith('/api/')) {
       // The built client: code and fonts, no data.
@@ -180,16 +195,17 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       return send(res, 200, body, TYPES[extname(path)] ?? 'application/octet-stream', { 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
     }
 
-    // A device opening a page with its token: cookie, then the same page without the token.
+    // A device opening a page with its token: a session cookie (never the token itself), then the
+    // same page without the token.
     const queryToken = url.searchParams.get('token');
     if (queryToken !== null && path in PAGES && method === 'GET') {
-      const p = deps.creds.byToken(queryToken);
-      if (!p) return send(res, 401, 'invalid or revoked token\n', 'text/plain');
+      const s = await deps.creds.openDeviceSession(queryToken);
+      if (!s) return send(res, 401, 'invalid or revoked token\n', 'text/plain');
       url.searchParams.delete('token');
-      return send(res, 303, '', 'text/plain', { 'Set-Cookie': tokenCookie(queryToken), Location: path + url.search });
+      return send(res, 303, '', 'text/plain', { 'Set-Cookie': deviceCookies(s, peer.https), Location: path + url.search });
     }
 
-    const { principal, viaHeader } = await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie);
+    const { principal, viaHeader, legacyToken } = await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie);
     if (principal && !deps.limits.perCredential.take(principal.cred)) return fail(res, 429, 'too many requests for this credential', { 'Retry-After': '1' });
 
     const pageRule = PAGES[path];
@@ -202,7 +218,9 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
         if (pageRule.signIn) return send(res, 303, '', 'text/plain', { Location: `/login?next=${encodeURIComponent(path + url.search)}&need=${pageRule.min}` });
         return send(res, 403, 'forbidden\n', 'text/plain');
       }
-      return page(res);
+      // A raw-token cookie from an older version: traded for a session cookie.
+      const s = legacyToken === undefined ? null : await deps.creds.openDeviceSession(legacyToken);
+      return page(res, s ? { 'Set-Cookie': deviceCookies(s, peer.https) } : {});
     }
 
     if (!path.startsWith('/api/')) return send(res, 404, 'not found\n', 'text/plain');
@@ -215,16 +233,29 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     return api(req, res, url, method, principal);
   }
 
-  async function login(req: IncomingMessage, res: ServerResponse, ip: string): Promise<void> {
+  async function login(req: IncomingMessage, res: ServerResponse, peer: Peer): Promise<void> {
     const origin = req.headers.origin;
     if (origin && !ownOrigins(req).includes(origin)) return fail(res, 403, 'cross-origin request refused');
-    if (!deps.limits.loginPerIp.take(ip)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
+    if (!deps.limits.loginPerIp.take(peer.address)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
     const body = (await readJson(req)) as { username?: unknown; password?: unknown };
     const username = typeof body.username === 'string' ? body.username.slice(0, 64) : '';
-    if (!deps.limits.loginPerUser.take(username)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
-    const r = await deps.creds.login(username, typeof body.password === 'string' ? body.password : '');
+    const guard = deps.loginGuard;
+    const waitMs = guard.waitMs(peer.address, username);
+    if (waitMs > 0) {
+      const s = Math.ceil(waitMs / 1000);
+      return fail(res, 429, `too many failed sign-ins: wait ${s} s`, { 'Retry-After': String(s) });
+    }
+    guard.failed(peer.address, username); // counted before the check: guesses sent at once cannot slip through together
+    let r;
+    try {
+      r = await deps.creds.login(username, typeof body.password === 'string' ? body.password : '');
+    } catch (e) {
+      if (e instanceof HashBusyError) guard.unchecked(peer.address, username);
+      throw e;
+    }
     if (!r) return fail(res, 401, 'wrong username or password');
-    return send(res, 204, '', 'text/plain', { 'Set-Cookie': sessionCookie(r.sessionId, deps.sessionTtlMs) });
+    guard.succeeded(peer.address, username);
+    return send(res, 204, '', 'text/plain', { 'Set-Cookie': sessionCookie(r.sessionId, deps.sessionTtlMs, peer.https) });
   }
 
   const need = (p: Principal, role: Role): void => {
@@ -237,7 +268,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     if (path === '/api/me' && get) return json(res, 200, { role: p.role, name: p.name } satisfies Me, cors(req));
     if (path === '/api/logout' && method === 'POST') {
       await deps.creds.logout(p);
-      return send(res, 204, '', 'text/plain', { 'Set-Cookie': clearCookies() });
+      return send(res, 204, '', 'text/plain', { 'Set-Cookie': clearCookies(deps.peer(req).https) });
     }
     if (path === '/api/state' && get) {
       const st = deps.state();
@@ -301,6 +332,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       if (e instanceof HttpError) return fail(res, e.status, e.message);
       if (e instanceof AdminConfirmNeeded) return json(res, 409, { error: e.message, t0Change: e.t0Change } satisfies ConfirmNeeded);
       if (e instanceof AdminError) return fail(res, 400, e.message);
+      if (e instanceof HashBusyError) return fail(res, 503, e.message, { 'Retry-After': '2' });
       deps.log.warn(`http ${req.method} ${req.url?.split('?')[0]}: ${(e as Error).message}`);
       fail(res, 500, 'internal error');
     });

@@ -37,8 +37,9 @@ export class LiveConnection {
   constructor(store: LiveStore, clock: ServerClock, opts: ConnectionOptions = {}) {
     this.#store = store;
     this.#clock = clock;
+    // Socket.IO's default transports: long-polling first, then the WebSocket upgrade, so a wall
+    // behind a proxy that blocks WebSockets still gets its data.
     const sockOpts = {
-      transports: ['websocket'],
       auth: opts.token ? { token: opts.token } : {},
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,

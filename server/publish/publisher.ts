@@ -4,6 +4,7 @@
  * snapshots are not.
  */
 import type { Server } from 'socket.io';
+import { ResyncQueue } from './outbound';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { EventInfo } from '../../shared/domain';
 import type { Banner } from '../../shared/api';
@@ -37,6 +38,7 @@ export class Publisher {
   #alarmsSent = -1;
   #outagesSent = -1;
   #detailSentMs = -Infinity;
+  readonly #resyncs = new ResyncQueue(() => this.snapshot());
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
 
@@ -50,8 +52,9 @@ export class Publisher {
     io.on('connection', (socket) => {
       // A standby's screens wait (shown as not live); the first tick after a takeover makes them resync.
       if (live()) socket.emit('snapshot', this.snapshot());
+      // One resync per socket at a time, never queued behind a transport that is not writable.
       socket.on('resync', (ack) => {
-        if (typeof ack === 'function' && live()) ack(this.snapshot());
+        if (typeof ack === 'function' && live()) this.#resyncs.ask(socket, ack);
       });
       socket.on('time', (ack) => {
         if (typeof ack === 'function') ack(this.#now());
@@ -99,6 +102,7 @@ export class Publisher {
 
   /** Builds and broadcasts one tick. */
   tick(): Tick {
+    this.#resyncs.serve();
     const now = this.#now();
     const agg = this.#agg();
     this.#seq++;

@@ -5,11 +5,12 @@
  * from the environment stay valid as bootstrap credentials: the viewer token (the URL printed at
  * start) and the admin token (break-glass). Secrets are stored only as SHA-256 digests.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AccountInfo, AuditEntry, Role, ViewerTokenInfo } from '../../shared/api';
 import type { Logger } from '../log';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
+import { SessionStore, sha256 } from './sessions';
 
 /** Someone the server has authenticated. `cred` identifies the credential for revocation. */
 export interface Principal {
@@ -19,7 +20,12 @@ export interface Principal {
   cred: string;
   /** For sessions: the account's username. */
   username?: string;
+  /** Digest of the session the principal came with (an account's, or a device's from `?token=`). */
+  session?: string;
 }
+
+/** A wall device's session lasts this long after it was last used. */
+export const DEVICE_SESSION_TTL_MS = 30 * 86400_000;
 
 export class CredentialError extends Error {}
 
@@ -31,13 +37,6 @@ interface StoredAccount extends AccountInfo {
   passwordHash: string;
 }
 
-interface StoredSession {
-  username: string;
-  createdAtMs: number;
-}
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 /** A hash to verify against when the username does not exist, so both answers take as long. */
@@ -58,22 +57,18 @@ export class CredentialStore {
   #tokens = new Map<string, StoredToken>();
   #tokenByDigest = new Map<string, StoredToken>();
   #accounts = new Map<string, StoredAccount>();
-  /** Session digest → session, with the time it was last confirmed in Redis. */
-  readonly #sessions = new Map<string, { s: StoredSession | null; checkedMs: number }>();
+  readonly #sessions: SessionStore;
+  readonly #envDigests: { admin: string; viewer: string };
   #timer: NodeJS.Timeout | undefined;
-  readonly #keys: { tokens: string; accounts: string; session: (d: string) => string; userSessions: (u: string) => string; audit: string };
+  readonly #keys: { tokens: string; accounts: string; audit: string };
 
   constructor(redis: Redis, o: CredentialOptions) {
     this.#redis = redis;
     this.#o = o;
     const p = `${o.prefix}sec:`;
-    this.#keys = {
-      tokens: `${p}tokens`,
-      accounts: `${p}accounts`,
-      session: (d) => `${p}session:${d}`,
-      userSessions: (u) => `${p}sessions:${u}`,
-      audit: `${p}audit`,
-    };
+    this.#keys = { tokens: `${p}tokens`, accounts: `${p}accounts`, audit: `${p}audit` };
+    this.#sessions = new SessionStore(redis, o.prefix, o.now);
+    this.#envDigests = { admin: sha256(o.adminToken), viewer: sha256(o.viewerToken) };
   }
 
   /** Loads tokens and accounts, then refreshes them every `refreshMs`. */
@@ -110,98 +105,92 @@ export class CredentialStore {
     this.#tokens = t;
     this.#tokenByDigest = new Map([...t.values()].map((x) => [x.digest, x]));
     this.#accounts = a;
-    // Sessions are re-confirmed lazily; drop the cache so revocations elsewhere count at once.
-    const now = this.#o.now();
-    for (const [d, c] of this.#sessions) if (now - c.checkedMs > 60_000) this.#sessions.delete(d);
+    this.#sessions.prune();
   }
 
-  /** A bearer token (query, header, cookie or socket auth): the env tokens or a named viewer token. */
+  /** A bearer token (query, header or socket auth): the env tokens or a named viewer token. */
   byToken(secret: string | undefined): Principal | null {
     if (!secret || secret.length > 256) return null;
-    if (sameSecret(secret, this.#o.adminToken)) return { role: 'admin', name: 'admin token', cred: 'env:admin' };
-    if (sameSecret(secret, this.#o.viewerToken)) return { role: 'viewer', name: 'viewer token', cred: 'env:viewer' };
-    const t = this.#tokenByDigest.get(sha256(secret));
+    return this.#byTokenDigest(sha256(secret));
+  }
+
+  #byTokenDigest(d: string): Principal | null {
+    if (d === this.#envDigests.admin) return { role: 'admin', name: 'admin token', cred: 'env:admin' };
+    if (d === this.#envDigests.viewer) return { role: 'viewer', name: 'viewer token', cred: 'env:viewer' };
+    const t = this.#tokenByDigest.get(d);
     if (!t || t.revokedAtMs !== null) return null;
     return { role: 'viewer', name: t.name, cred: `token:${t.id}` };
   }
 
-  /** A session cookie's value: the account behind it while the session lasts and the account is enabled. */
+  /**
+   * A session cookie's value: the account behind it while the session lasts and the account is
+   * enabled, or the token a device session references while the token is valid.
+   */
   async bySession(sessionId: string | undefined): Promise<Principal | null> {
     if (!sessionId || sessionId.length > 128) return null;
-    const d = sha256(sessionId);
-    const now = this.#o.now();
-    let c = this.#sessions.get(d);
-    if (!c || now - c.checkedMs > 5000) {
-      const raw = await this.#redis.get(this.#keys.session(d));
-      let s: StoredSession | null = null;
-      try {
-        s = raw ? (JSON.parse(raw) as StoredSession) : null;
-      } catch {
-        s = null;
-      }
-      c = { s, checkedMs: now };
-      this.#sessions.set(d, c);
-      if (this.#sessions.size > 100_000) this.#sessions.delete(this.#sessions.keys().next().value!);
+    return this.#fromSession(sha256(sessionId));
+  }
+
+  async #fromSession(d: string): Promise<Principal | null> {
+    const rec = await this.#sessions.get(d);
+    if (!rec) return null;
+    if (rec.kind === 'device') {
+      const p = this.#byTokenDigest(rec.tokenDigest);
+      return p ? { ...p, session: d } : null;
     }
-    if (!c.s) return null;
-    const a = this.#accounts.get(c.s.username);
+    const a = this.#accounts.get(rec.username);
     if (!a || a.disabledAtMs !== null) return null;
-    return { role: a.role, name: a.username, cred: `session:${d}`, username: a.username };
+    return { role: a.role, name: a.username, cred: `session:${d}`, username: a.username, session: d };
   }
 
   /** Is a principal authenticated earlier still valid (not revoked, not disabled, session alive)? */
   async stillValid(p: Principal): Promise<boolean> {
+    if (p.session) return (await this.#fromSession(p.session))?.cred === p.cred;
     if (p.cred === 'env:admin' || p.cred === 'env:viewer') return true;
     if (p.cred.startsWith('token:')) {
       const t = this.#tokens.get(p.cred.slice(6));
       return t !== undefined && t.revokedAtMs === null;
     }
-    if (p.cred.startsWith('session:')) {
-      const d = p.cred.slice(8);
-      const c = this.#sessions.get(d);
-      if (!c || this.#o.now() - c.checkedMs > 5000) {
-        const exists = await this.#redis.exists(this.#keys.session(d));
-        this.#sessions.set(d, { s: exists ? (c?.s ?? { username: p.username ?? '', createdAtMs: 0 }) : null, checkedMs: this.#o.now() });
-        if (!exists) return false;
-      } else if (!c.s) return false;
-      const a = this.#accounts.get(p.username ?? '');
-      return a !== undefined && a.disabledAtMs === null;
-    }
     return false;
+  }
+
+  /**
+   * Trades a token for a device session (the cookie of a page opened with `?token=`). A viewer's
+   * slides with use ({@link DEVICE_SESSION_TTL_MS}); the admin token's lasts one session TTL.
+   */
+  async openDeviceSession(token: string): Promise<{ sessionId: string; principal: Principal; sliding: boolean; ttlMs: number } | null> {
+    const p = this.byToken(token);
+    if (!p) return null;
+    const sliding = p.role === 'viewer';
+    const ttlMs = sliding ? DEVICE_SESSION_TTL_MS : this.#o.sessionTtlMs;
+    const { id, digest } = await this.#sessions.open({ kind: 'device', tokenDigest: sha256(token), createdAtMs: this.#o.now(), ttlMs, renew: sliding }, ttlMs);
+    return { sessionId: id, principal: { ...p, session: digest }, sliding, ttlMs };
   }
 
   /** Checks a password; on success opens a session and returns its id (the cookie value). */
   async login(username: string, password: string): Promise<{ sessionId: string; principal: Principal } | null> {
     const a = typeof username === 'string' ? this.#accounts.get(username) : undefined;
     if (!a || a.disabledAtMs !== null || typeof password !== 'string' || password.length > 256) {
-      dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+      // A failed first hash (refused while busy) must not stay cached as a rejection.
+      dummyHash ??= hashPassword(randomBytes(16).toString('hex')).catch((e: unknown) => {
+        dummyHash = null;
+        throw e;
+      });
       await verifyPassword(typeof password === 'string' ? password.slice(0, 256) : '', await dummyHash);
       return null;
     }
     if (!(await verifyPassword(password, a.passwordHash))) return null;
-    const sessionId = randomBytes(32).toString('base64url');
-    const d = sha256(sessionId);
-    const s: StoredSession = { username: a.username, createdAtMs: this.#o.now() };
-    await this.#redis
-      .multi()
-      .set(this.#keys.session(d), JSON.stringify(s), 'PX', this.#o.sessionTtlMs)
-      .sadd(this.#keys.userSessions(a.username), d)
-      .pexpire(this.#keys.userSessions(a.username), this.#o.sessionTtlMs)
-      .exec();
-    this.#sessions.set(d, { s, checkedMs: this.#o.now() });
-    return { sessionId, principal: { role: a.role, name: a.username, cred: `session:${d}`, username: a.username } };
+    const { id, digest } = await this.#sessions.open({ kind: 'account', username: a.username, createdAtMs: this.#o.now() }, this.#o.sessionTtlMs);
+    return { sessionId: id, principal: { role: a.role, name: a.username, cred: `session:${digest}`, username: a.username, session: digest } };
   }
 
   /** Forgets the cached sessions of an account (another node ended them): the next use asks Redis. */
   forgetSessions(username: string): void {
-    for (const [d, c] of this.#sessions) if (c.s?.username === username) this.#sessions.delete(d);
+    this.#sessions.forget(username);
   }
 
   async logout(p: Principal): Promise<void> {
-    if (!p.cred.startsWith('session:')) return;
-    const d = p.cred.slice(8);
-    await this.#redis.del(this.#keys.session(d));
-    this.#sessions.set(d, { s: null, checkedMs: this.#o.now() });
+    if (p.session) await this.#sessions.end(p.session);
   }
 
   listTokens(): ViewerTokenInfo[] {
@@ -270,10 +259,7 @@ export class CredentialStore {
   }
 
   async #endSessions(username: string): Promise<void> {
-    const ds = await this.#redis.smembers(this.#keys.userSessions(username));
-    if (ds.length > 0) await this.#redis.del(...ds.map((d) => this.#keys.session(d)));
-    await this.#redis.del(this.#keys.userSessions(username));
-    for (const d of ds) this.#sessions.set(d, { s: null, checkedMs: this.#o.now() });
+    await this.#sessions.endAccount(username);
   }
 
   /** Appends to the audit stream: who did what, old → new (never secrets). */

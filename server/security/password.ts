@@ -4,6 +4,7 @@
  * time. The policy refuses short and obviously weak passwords.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 const N = 2 ** 15;
 const R = 8;
@@ -11,9 +12,42 @@ const P = 1;
 const KEY_LEN = 32;
 const MAX_MEM = 128 * N * R * 2;
 
+/** Thrown instead of hashing when too many hashes already run or wait: the caller answers 503. */
+export class HashBusyError extends Error {
+  constructor() {
+    super('too many sign-ins at once: try again in a few seconds');
+  }
+}
+
+/**
+ * A hash costs ~100 ms of a core and 32 MiB: unbounded, a burst of sign-ins starves ingest and
+ * ticks. At most half the cores hash at once, a few more wait, the rest are refused at once.
+ */
+export const HASH_LIMITS = { running: Math.max(1, Math.floor(availableParallelism() / 2)), waiting: 4 };
+let running = 0;
+const queue: (() => void)[] = [];
+
+async function gated<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= HASH_LIMITS.running) {
+    if (queue.length >= HASH_LIMITS.waiting) throw new HashBusyError();
+    await new Promise<void>((r) => queue.push(r));
+  } else running++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next waiter (running stays the same), or free it.
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LEN, { N: n, r, p, maxmem: Math.max(MAX_MEM, 128 * n * r * 2) }, (err, key) => (err ? reject(err) : resolve(key))),
+  return gated(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFKC'), salt, KEY_LEN, { N: n, r, p, maxmem: Math.max(MAX_MEM, 128 * n * r * 2) }, (err, key) => (err ? reject(err) : resolve(key))),
+      ),
   );
 }
 

@@ -5,7 +5,7 @@ import { startRedis, type RedisProcess } from '../../scripts/redis-process';
 import { startWarroom, type Warroom } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { silentLogger } from '../../server/log';
-import { testEvent, waitFor } from '../support/warroom';
+import { testEvent, VIEWER_TOKEN, waitFor } from '../support/warroom';
 
 let redis: RedisProcess | undefined;
 let app: Warroom | undefined;
@@ -20,7 +20,7 @@ describe('Redis outage', () => {
     redis = await startRedis();
     const port = redis.port;
     const config = loadConfig(
-      { PORT: '0', REDIS_URL: redis.url, WARROOM_VIEWER_TOKEN: 'viewer-token-for-tests-0123456789', WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%', WARROOM_READ_BLOCK_MS: '200' },
+      { PORT: '0', REDIS_URL: redis.url, WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%', WARROOM_READ_BLOCK_MS: '200' },
       () => randomBytes(24).toString('hex'),
     );
     app = await startWarroom(config, testEvent(), silentLogger);
@@ -57,7 +57,7 @@ describe('Redis outage', () => {
       expect(st.alarms.map((a) => a.kind).sort()).toEqual(['history_lost', 'redis_emptied']);
       expect(st.alarms.find((a) => a.kind === 'history_lost')).toMatchObject({ stream: 'wr:orders' });
       expect(st.epoch).not.toBe(epochBefore);
-      const after = await fetch(`${app.url}/healthz`);
+      const after = await fetch(`${app.url}/healthz`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } });
       expect(after.status).toBe(503);
       expect(((await after.json()) as { alarms: unknown[] }).alarms).toHaveLength(2);
       expect(unhandled).toEqual([]);

@@ -2,9 +2,11 @@
  * The security model against a real server and Redis: every page, API route and socket event for
  * anonymous, viewer (the env token and a named device token), executive and admin (accounts with
  * sessions, and the break-glass admin token), each cell asserted; revocation closes live sockets;
- * CSRF, rate limits, oversized and malformed socket payloads; the audit trail.
+ * CSRF, rate limits, oversized and malformed socket payloads; the audit trail; sign-in back-off
+ * per (address, username) and the bound on concurrent hashing; session cookies instead of tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import { io as ioClient } from 'socket.io-client';
 import { connectClient, startTestWarroom, testEvent, VIEWER_TOKEN, waitFor, type TestSocket, type TestWarroom } from '../support/warroom';
 import type { AuditEntry, Banner, Me } from '../../shared/api';
@@ -41,6 +43,21 @@ async function login(username: string, password: string): Promise<string> {
 }
 
 const bearer = (t: string): Who => ({ name: 'bearer', headers: { Authorization: `Bearer ${t}` }, cookie: false });
+
+/** A request from another loopback address (127.0.0.0/8 is all local): another client, as the server sees it. */
+function from(address: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+  return new Promise((resolve, reject) => {
+    const r = request(`${w.app.url}${path}`, { method: init.method ?? 'GET', localAddress: address, headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...init.headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+const signIn = (address: string, username: string, password: string) => from(address, '/api/login', { method: 'POST', body: { username, password } });
 
 beforeAll(async () => {
   w = await startTestWarroom({}, testEvent({ t0Ms: Date.now() - 60_000 }));
@@ -152,6 +169,38 @@ describe('sign-in', () => {
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses).toContain(429);
   });
+  it('backs off per (address, username): a guesser elsewhere cannot lock the admin out', async () => {
+    const guesser = '127.0.0.2';
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await signIn(guesser, 'boss', `wrong-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const locked = await signIn(guesser, 'boss', PASSWORDS.boss); // even the right password waits
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The admin signing in from another address is not affected, nor is another account from the guesser's.
+    const admin = await signIn('127.0.0.3', 'boss', PASSWORDS.boss);
+    expect(admin.status).toBe(204);
+    expect((await signIn(guesser, 'exec1', PASSWORDS.exec1)).status).toBe(204);
+    // Each further failure doubles the wait.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await signIn(guesser, 'boss', 'wrong-again')).status).toBe(401);
+    const longer = await signIn(guesser, 'boss', 'wrong-again');
+    expect(longer.status).toBe(429);
+    expect(Number(longer.headers['retry-after'])).toBeGreaterThanOrEqual(2);
+  });
+
+  it('bounds concurrent password hashing: a burst is refused early with 503, and sign-in works after', async () => {
+    // 40 attempts at once from 40 addresses (no per-address limit applies), unknown users (hashed all the same).
+    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(`127.0.1.${i + 1}`, `nobody-${i}`, 'Some-guess-1234')));
+    const count = (st: number) => burst.filter((r) => r.status === st).length;
+    expect(count(401) + count(503)).toBe(40);
+    expect(count(503)).toBeGreaterThan(20); // refused without hashing
+    const busy = burst.find((r) => r.status === 503)!;
+    expect(busy.headers['retry-after']).toBe('2');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await signIn('127.0.0.4', 'exec1', PASSWORDS.exec1)).status).toBe(204);
+  });
+
   it('ends the session on logout', async () => {
     const cookie = await login('exec1', PASSWORDS.exec1);
     const p: Who = { name: 'exec', headers: { Cookie: cookie }, cookie: true };
@@ -160,6 +209,70 @@ describe('sign-in', () => {
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/wr_session=; .*Max-Age=0/);
     expect((await req('/api/me', p)).status).toBe(401);
+  });
+});
+
+describe('health', () => {
+  it('tells anonymous callers only up or down, and any credential the figures', async () => {
+    const anon = await req('/healthz', who.anonymous);
+    expect(anon.status).toBe(200);
+    expect(await anon.json()).toEqual({ ok: true, status: 'up' });
+    for (const p of [who.viewer, who.device, who.executive, who.admin, who.adminToken]) {
+      const body = (await (await req('/healthz', p)).json()) as Record<string, unknown>;
+      expect(body, p.name).toMatchObject({ ok: true, redis: 'up' });
+      expect(Object.keys(body), p.name).toEqual(expect.arrayContaining(['dedupe', 'checkpoint', 'lastTickAgeMs', 'alarms']));
+    }
+    expect(await (await req('/healthz', bearer('not-a-token-not-a-token'))).json()).toEqual({ ok: true, status: 'up' });
+  });
+});
+
+describe('session cookies', () => {
+  const cookieOf = (res: Response, name: string): string | undefined => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+
+  it('trades ?token= for a session id, never the token, HttpOnly and SameSite=Strict; Secure only over HTTPS', async () => {
+    const res = await fetch(`${w.app.url}/wall?token=${encodeURIComponent(deviceToken)}&lang=en`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/wall?lang=en');
+    const set = cookieOf(res, 'wr_session')!;
+    expect(set).toMatch(/^wr_session=[A-Za-z0-9_-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(res.headers.getSetCookie().join('\n')).not.toContain(encodeURIComponent(deviceToken));
+    expect(cookieOf(res, 'wr_token')).toMatch(/Max-Age=0/); // any raw-token cookie of an older version goes
+    const cookie = set.split(';')[0]!;
+    expect((await req('/wall', { name: 'wall', headers: { Cookie: cookie }, cookie: true })).status).toBe(200);
+    expect(await (await req('/api/me', { name: 'wall', headers: { Cookie: cookie }, cookie: true })).json()).toEqual({ role: 'viewer', name: 'Hall A screen 1' });
+    // Behind a TLS proxy that says so, and for a signed-in account too: Secure.
+    const viaTls = await fetch(`${w.app.url}/wall?token=${encodeURIComponent(VIEWER_TOKEN)}`, { redirect: 'manual', headers: { 'X-Forwarded-Proto': 'https' } });
+    expect(cookieOf(viaTls, 'wr_session')).toMatch(/; Secure; Max-Age=/);
+    const login = await fetch(`${w.app.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: w.app.url, 'X-Forwarded-Proto': 'https' }, body: JSON.stringify({ username: 'exec1', password: PASSWORDS.exec1 }) });
+    expect(cookieOf(login, 'wr_session')).toMatch(new RegExp(`; Secure; Max-Age=${12 * 3600}$`));
+    // The admin token's session is a sign-in's length, not a wall's.
+    const admin = await fetch(`${w.app.url}/admin?token=${encodeURIComponent(ADMIN_TOKEN)}`, { redirect: 'manual' });
+    expect(cookieOf(admin, 'wr_session')).toMatch(new RegExp(`Max-Age=${12 * 3600}$`));
+  });
+
+  it('revoking a token ends the sessions traded for it, and their sockets', async () => {
+    const t = await (await req('/api/admin/tokens', who.adminToken, { method: 'POST', body: { name: 'to revoke via cookie' } })).json();
+    const res = await fetch(`${w.app.url}/wall?token=${encodeURIComponent(t.token)}`, { redirect: 'manual' });
+    const wall: Who = { name: 'wall', headers: { Cookie: cookieOf(res, 'wr_session')!.split(';')[0]! }, cookie: true };
+    expect((await req('/api/state', wall)).status).toBe(200);
+    const s = connectClient(w.app.url, null, { extraHeaders: wall.headers });
+    sockets.push(s);
+    await new Promise((resolve, reject) => {
+      s.once('snapshot', resolve);
+      s.once('connect_error', reject);
+    });
+    const gone = new Promise((r) => s.once('disconnect', r));
+    expect((await req(`/api/admin/tokens/${t.info.id}`, who.admin, { method: 'DELETE' })).status).toBe(204);
+    await gone;
+    expect((await req('/api/state', wall)).status).toBe(401);
+    expect((await req('/wall', wall)).status).toBe(401);
+  });
+
+  it('trades a raw-token cookie an older version set for a session on the next page', async () => {
+    const res = await fetch(`${w.app.url}/wall`, { headers: { Cookie: `wr_token=${encodeURIComponent(VIEWER_TOKEN)}` } });
+    expect(res.status).toBe(200);
+    expect(cookieOf(res, 'wr_session')).toMatch(/^wr_session=[A-Za-z0-9_-]{40,};/);
+    expect(cookieOf(res, 'wr_token')).toMatch(/Max-Age=0/);
   });
 });
 

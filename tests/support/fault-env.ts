@@ -26,9 +26,10 @@ export async function apiState(url: string): Promise<ApiState | null> {
   }
 }
 
+/** `/healthz` with the viewer token: the full figures (anonymous callers get only up or down). */
 export async function health(url: string): Promise<{ status: number; body: Record<string, unknown> } | null> {
   try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`${url}/healthz`, { headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` }, signal: AbortSignal.timeout(3000) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   } catch {
     return null;
