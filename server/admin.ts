@@ -255,7 +255,8 @@ export class AdminPlane {
     }
     if (u.kind === 'event' || u.kind === 'resync') await this.#reloadEvent();
     if (u.kind === 'reload') screens.reload();
-    if (u.kind === 'revoke' || u.kind === 'resync') await this.#d.creds.refresh();
+    // A failed refresh must not keep a revoked credential's sockets open: they are closed below anyway.
+    if (u.kind === 'revoke' || u.kind === 'resync') await this.#d.creds.refresh().catch((e: Error) => this.#d.log?.warn(`refreshing credentials after a peer's change: ${e.message}`));
     if (u.kind === 'revoke') {
       if (u.username) this.#d.creds.forgetSessions(u.username);
       screens.disconnect((q) => (u.cred !== undefined && q.cred === u.cred) || (u.username !== undefined && q.username === u.username));

@@ -54,7 +54,7 @@ describe('recount without a usable checkpoint', () => {
     expect(alarm).toMatchObject({ stream: `${prefix}orders`, ackedAtMs: null });
     expect(alarm.detail).toContain('3 entries were trimmed or deleted');
     await waitFor(() => (w!.app.aggregator.orders === 2 ? true : undefined), 10_000, 'the retained orders');
-    const health = await fetch(`${w.app.url}/healthz`);
+    const health = await fetch(`${w.app.url}/healthz`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } });
     expect(health.status).toBe(503);
     expect(((await health.json()) as { alarms: { kind: string }[] }).alarms.map((a) => a.kind)).toContain('recount_incomplete');
     const st = await apiState(w.app.url);
