@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCheckpoint } from '../../server/checkpoint';
+import { alignTags, parseCheckpoint } from '../../server/checkpoint';
 import { Aggregator } from '../../server/aggregate/aggregator';
 
 const fresh = () => new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 });
@@ -21,5 +21,17 @@ describe('parseCheckpoint', () => {
     ['a bad dedupe generation', saved({}, { dedupe: { orders: { gen: -1, previousGen: null, startedMs: null, earlyRotations: 0 }, logistics: { gen: 0, previousGen: null, startedMs: null, earlyRotations: 0 } } })],
   ])('rejects %s', (_what, text) => {
     expect(() => parseCheckpoint(text)).toThrow(/checkpoint/);
+  });
+});
+
+describe('alignTags', () => {
+  const hashes = (n: number): Buffer => Buffer.alloc(n * 16, 7);
+  const tags = (...t: number[]): Buffer => Buffer.from(new Uint32Array(t).buffer);
+  it('pairs tag elements with hash elements from the end: an older version pushed the first hashes without tags', () => {
+    expect(alignTags([hashes(2), hashes(1), hashes(2)], [tags(5), tags(6, 7)])).toEqual(new Uint32Array([0, 0, 5, 6, 7]));
+    expect(alignTags([hashes(2)], [])).toBeNull();
+  });
+  it('leaves ids unknown (0) from the first element whose lengths disagree', () => {
+    expect(alignTags([hashes(1), hashes(2)], [tags(1, 2), tags(3)])).toEqual(new Uint32Array([0, 0, 0]));
   });
 });
