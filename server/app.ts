@@ -167,7 +167,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     {
       keys,
       cursors,
-      decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits },
+      decode: { ...defaultDecodeOptions, minorDigits: event.minorDigits, maxEntryBytes: config.maxEntryBytes },
+      maxFutureMs: config.maxFutureMs,
+      // One alarm per kind and stream while it is on the board; ingest says when the cause persists.
+      onAlarm: (a) => void (alarms.has(a.kind, a.stream) || alarms.raise(a)),
       blockMs: config.readBlockMs,
       count: config.readCount,
       onRecovered: () => void watchHistory().catch((e) => log.warn(`history check failed: ${(e as Error).message}`)),

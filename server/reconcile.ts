@@ -36,14 +36,32 @@ async function* entries(redis: Redis, key: string, until: string): AsyncGenerato
   }
 }
 
+/**
+ * Entries the live server rejected because of when they arrived (an ID ahead of its clock then),
+ * as `stream entry`: a recount later cannot judge that, so it takes the live verdict from `wr:dead`.
+ */
+async function arrivalVerdicts(redis: Redis, deadKey: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (const [, f] of entries(redis, deadKey, '+')) {
+    const at = (name: string): string | undefined => {
+      const i = f.indexOf(name);
+      return i >= 0 && i % 2 === 0 ? f[i + 1] : undefined;
+    };
+    if (at('code') === 'id_in_future') out.add(`${at('stream')} ${at('entry')}`);
+  }
+  return out;
+}
+
 export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, decode: DecodeOptions, dedupeWindowMs: number): Promise<ReconcileResult> {
   const agg = new Aggregator({ seriesStartMs: live.series.startMs, milestonesMinor: [], alertDefaultTtlMs: 1, dedupeWindowMs, flashSkus: live.event.flashSkus ?? [] });
   let entriesRead = 0;
   const out: Rejecter = { reject: (_s, _id, _f, rej) => agg.reject(rej.code) };
+  const future = await arrivalVerdicts(redis, keys.dead);
   for (const [key, kind] of streamKinds(keys)) {
     for await (const [id, fields] of entries(redis, key, live.cursors[key] ?? '0')) {
       entriesRead++;
-      applyEntry(agg, kind, key, id, fields ?? [], decode, out);
+      if (future.has(`${key} ${id}`)) agg.reject('id_in_future');
+      else applyEntry(agg, kind, key, id, fields ?? [], decode, out);
     }
   }
   const t = agg.totals();

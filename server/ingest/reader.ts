@@ -1,7 +1,9 @@
 /**
  * The read loop: blocking XREAD over several streams on its own connection. It owns its cursors
  * and its connection, survives a failed read (logs, backs off, goes on), and rebuilds the
- * connection when a read outlives its block time plus a grace (a half-open connection).
+ * connection when a read outlives its block time plus a grace (a half-open connection). After a
+ * failed read it asks for a careful read (`recover`), which steps over an entry too large to read:
+ * otherwise the same read would fail forever.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
@@ -20,12 +22,17 @@ export interface StreamReaderOptions {
 }
 
 export interface ReaderEvents {
-  /** Called with the entries of one read, in stream order; cursors advance after it returns. */
-  onEntries(key: string, entries: RawEntries): void;
+  /** Called with the entries of one read, in stream order, and the cursor they follow; cursors advance after it returns. */
+  onEntries(key: string, entries: RawEntries, after: string): void;
   /** A read succeeded (`ok`) or failed. */
   onStatus(ok: boolean, error?: string): void;
   /** Backpressure: a promise to wait for before the next reply is applied (e.g. a dead-letter backlog). */
   settle?(): Promise<void> | undefined;
+  /**
+   * A read failed: read on carefully from these cursors (one per key). Returns the cursors to go on
+   * from (undefined where unchanged), or null when it could not; it must not throw.
+   */
+  recover?(cursors: readonly string[]): Promise<(string | undefined)[] | null>;
 }
 
 class WatchdogTimeout extends Error {}
@@ -88,12 +95,30 @@ export class StreamReader {
           this.#conn?.disconnect();
           this.#conn = null;
         }
+        if (await this.#recover()) {
+          backoffMs = 50;
+          continue; // moved on: try the plain read again at once
+        }
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
     this.#conn?.disconnect();
     this.#conn = null;
+  }
+
+  /** Runs the careful read after a failure; true when a cursor moved. */
+  async #recover(): Promise<boolean> {
+    const next = this.#events.recover ? await this.#events.recover([...this.cursors]) : null;
+    if (!next || this.#stopped) return false;
+    let moved = false;
+    next.forEach((c, i) => {
+      if (c !== undefined && c !== this.cursors[i]) {
+        this.cursors[i] = c;
+        moved = true;
+      }
+    });
+    return moved;
   }
 
   /** The cursors as they will stand once `reply` is delivered. */
@@ -124,7 +149,7 @@ export class StreamReader {
       const idx = this.#opts.keys.indexOf(key);
       if (idx < 0 || !Array.isArray(entries) || entries.length === 0) continue;
       try {
-        this.#events.onEntries(key, entries);
+        this.#events.onEntries(key, entries, this.cursors[idx]!);
       } catch (e) {
         // A bug in a handler must not stop ingest; the entries are skipped and said so loudly.
         this.#log.error(`handler failed on ${key}: ${(e as Error).stack ?? e}`);
