@@ -237,13 +237,13 @@ export class Ingest implements Rejecter {
     this.entriesRead++;
     const rej: Rejection = { code: 'entry_too_large', message: `the entry has ${big.bytes} bytes, at most ${this.#opts.decode.maxEntryBytes} are read` };
     this.#agg.reject(rej.code);
-    this.#alarmTooLarge(key, last.id, rej);
+    this.#alarmTooLarge(key, last.id, rej, 'found by a careful read after a failed read');
     if (!this.#dead.alreadyWritten(key, last.id)) this.#dead.add({ stream: key, entryId: last.id, rejection: rej, fields: last.fields, lengths: big.lengths, items: big.items });
     void this.#dead.flush();
   }
 
-  #alarmTooLarge(stream: string, id: string, rej: Rejection): void {
-    this.#log.warn(`${stream} entry ${id} stepped over: ${rej.message}`);
+  #alarmTooLarge(stream: string, id: string, rej: Rejection, how = 'read whole'): void {
+    this.#log.warn(`${stream} entry ${id} stepped over (${how}): ${rej.message}`);
     this.#alarm({ kind: 'entry_too_large', stream, detail: `entry ${id} was stepped over: ${rej.message} (dead-lettered as entry_too_large, the first ${LETTER_FIELD_CHARS} bytes of each field kept)` });
   }
 
