@@ -94,7 +94,7 @@ export class Ingest implements Rejecter {
       {
         onEntries: (key, entries, after) => this.#onEntries(key, entries, after),
         onStatus: (ok) => this.#onStatus(ok),
-        recover: (cursors) => this.#recover(cursors),
+        recover: (cursors, advance) => this.#recover(cursors, advance),
         // A flood of poison must not pile up letters in memory: reading waits for them to be written.
         settle: () => (this.#dead.backlog > MAX_DEAD_BACKLOG ? this.#dead.flush() : undefined),
       },
@@ -197,35 +197,33 @@ export class Ingest implements Rejecter {
 
   /**
    * After a failed read: reads each stream on carefully (see `careful.ts`), applying what fits and
-   * dead-lettering an entry too large by its ID, and returns the cursors to go on from.
+   * dead-lettering an entry too large by its ID, moving each cursor as its entries are applied.
    */
-  async #recover(cursors: readonly string[]): Promise<(string | undefined)[] | null> {
-    if (this.#redis.status !== 'ready') return null;
+  async #recover(cursors: readonly string[], advance: (i: number, cursor: string) => void): Promise<boolean> {
+    if (this.#redis.status !== 'ready') return false;
     const d = this.#opts.decode;
     const opts = { count: this.#opts.count, maxEntryBytes: d.maxEntryBytes, budgetBytes: 4 * d.maxEntryBytes, keepBytes: LETTER_FIELD_CHARS, keepItems: MAX_FIELD_ITEMS };
-    const next: (string | undefined)[] = [];
     try {
       // An outage or a stopped Redis fails the plain read too: nothing to read carefully then.
       await within(this.#redis.ping(), PING_TIMEOUT_MS);
     } catch {
-      return null;
+      return false;
     }
+    let moved = false;
     try {
       for (const [i, key] of this.#keys.entries()) {
         const after = cursors[i]!;
         const got = await within(readCarefully(this.#redis, key, after, opts), CAREFUL_TIMEOUT_MS);
-        if (got.length === 0) {
-          next.push(undefined);
-          continue;
-        }
+        if (got.length === 0) continue;
+        // Applied and advanced in one tick: a checkpoint sees both or neither.
         this.#applyCareful(key, got, after);
-        next.push(got[got.length - 1]!.id);
+        advance(i, got[got.length - 1]!.id);
+        moved = true;
       }
     } catch (e) {
       this.#log.warn(`careful read failed: ${(e as Error).message}`);
-      return next.length > 0 ? next : null;
     }
-    return next;
+    return moved;
   }
 
   #applyCareful(key: string, got: CarefulEntry[], after: string): void {

@@ -29,10 +29,11 @@ export interface ReaderEvents {
   /** Backpressure: a promise to wait for before the next reply is applied (e.g. a dead-letter backlog). */
   settle?(): Promise<void> | undefined;
   /**
-   * A read failed: read on carefully from these cursors (one per key). Returns the cursors to go on
-   * from (undefined where unchanged), or null when it could not; it must not throw.
+   * A read failed: read on carefully from these cursors (one per key), calling `advance` in the same
+   * tick as it applies entries of key `i` (a checkpoint must never see the aggregate ahead of the
+   * cursors). Resolves true when it moved a cursor; it must not throw.
    */
-  recover?(cursors: readonly string[]): Promise<(string | undefined)[] | null>;
+  recover?(cursors: readonly string[], advance: (i: number, cursor: string) => void): Promise<boolean>;
 }
 
 class WatchdogTimeout extends Error {}
@@ -45,6 +46,8 @@ export class StreamReader {
   #conn: Redis | null = null;
   #stopped = false;
   #done: Promise<void> | null = null;
+  /** Whether the read in flight was sent on a ready connection (else it failed unsent: nothing to read carefully). */
+  #sentReady = false;
   readonly cursors: string[];
 
   constructor(connect: () => Redis, opts: StreamReaderOptions, events: ReaderEvents, log: Logger) {
@@ -95,7 +98,7 @@ export class StreamReader {
           this.#conn?.disconnect();
           this.#conn = null;
         }
-        if (await this.#recover()) {
+        if (this.#sentReady && (await this.#recover())) {
           backoffMs = 50;
           continue; // moved on: try the plain read again at once
         }
@@ -109,16 +112,10 @@ export class StreamReader {
 
   /** Runs the careful read after a failure; true when a cursor moved. */
   async #recover(): Promise<boolean> {
-    const next = this.#events.recover ? await this.#events.recover([...this.cursors]) : null;
-    if (!next || this.#stopped) return false;
-    let moved = false;
-    next.forEach((c, i) => {
-      if (c !== undefined && c !== this.cursors[i]) {
-        this.cursors[i] = c;
-        moved = true;
-      }
+    if (!this.#events.recover || this.#stopped) return false;
+    return this.#events.recover([...this.cursors], (i, c) => {
+      this.cursors[i] = c;
     });
-    return moved;
   }
 
   /** The cursors as they will stand once `reply` is delivered. */
@@ -134,6 +131,7 @@ export class StreamReader {
 
   #readOnce(conn: Redis, cursors: string[]): Promise<unknown> {
     const { keys, blockMs, count, graceMs } = this.#opts;
+    this.#sentReady = conn.status === 'ready';
     const read = conn.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...cursors);
     let timer: NodeJS.Timeout | undefined;
     const watchdog = new Promise<never>((_, reject) => {
