@@ -3,6 +3,9 @@ import { Redis } from 'ioredis';
 import { apiState, health } from '../support/fault-env';
 import { useFaultRig } from '../support/fault-rig';
 import { waitFor } from '../support/warroom';
+import { reconcile } from '../../server/reconcile';
+import { streamKeys } from '../../server/redis';
+import { defaultDecodeOptions } from '../../server/ingest/decode';
 
 const rig = useFaultRig();
 
@@ -44,6 +47,9 @@ describe('a producer whose clock runs an hour fast writes its own entry IDs', ()
     const future = dead.map(([, f]) => f).find((f) => f[f.indexOf('code') + 1] === 'id_in_future')!;
     expect(future[future.indexOf('entry') + 1]).toBe(`${ahead}-0`);
     expect(future).toContain('skew1');
+    // Recomputing from the streams judges the same entries the same way.
+    const rec = await reconcile(c, streamKeys('wr:'), (await apiState(rig.server.url))!, defaultDecodeOptions, 15 * 60_000);
+    expect(rec.differences).toEqual([]);
     c.disconnect();
   }, 60_000);
 });
