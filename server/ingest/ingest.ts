@@ -173,26 +173,23 @@ export class Ingest implements Rejecter {
   /** An ID too far ahead of the server clock: rejected (null) or, stamped by Redis, counted at the server's time. */
   #future(stream: string, id: string, ms: number, prev: string | undefined, now: number, fields: string[]): number | null {
     const aheadS = Math.round((ms - now) / 1000);
-    this.#alarm({
-      kind: 'id_in_future',
-      stream,
-      detail:
-        `entry ${id} is ${aheadS} s ahead of the server clock: a producer sets entry IDs itself (they must be "*"). ` +
-        'Entries with IDs it set are dead-lettered (id_in_future); entries Redis stamped after them count at the server\'s time.',
-    });
+    this.#alarm('id_in_future', stream, () =>
+      `entry ${id} is ${aheadS} s ahead of the server clock: a producer sets entry IDs itself (they must be "*"). ` +
+      'Entries with IDs it set are dead-lettered (id_in_future); entries Redis stamped after them count at the server\'s time.',
+    );
     const at = judgeFutureId(id, ms, prev, now);
     if (at === null) this.reject(stream, id, fields, { code: 'id_in_future', message: `the entry ID is ${aheadS} s ahead of the server clock; producers must XADD with *` });
     return at;
   }
 
-  /** Reports an alarm unless the same one was reported within {@link ALARM_REPEAT_MS}. */
-  #alarm(a: RaiseAlarm): void {
-    const key = `${a.kind} ${a.stream}`;
+  /** Reports an alarm unless the same kind on the same stream was reported within {@link ALARM_REPEAT_MS}. */
+  #alarm(kind: RaiseAlarm['kind'], stream: string, detail: () => string): void {
+    const key = `${kind} ${stream}`;
     const now = this.#now();
     const last = this.#alarmedAt.get(key);
     if (last !== undefined && now - last < ALARM_REPEAT_MS) return;
     this.#alarmedAt.set(key, now);
-    this.#opts.onAlarm?.(a);
+    this.#opts.onAlarm?.({ kind, stream, detail: detail() });
   }
 
   /**
@@ -242,7 +239,7 @@ export class Ingest implements Rejecter {
 
   #alarmTooLarge(stream: string, id: string, rej: Rejection, how = 'read whole'): void {
     this.#log.warn(`${stream} entry ${id} stepped over (${how}): ${rej.message}`);
-    this.#alarm({ kind: 'entry_too_large', stream, detail: `entry ${id} was stepped over: ${rej.message} (dead-lettered as entry_too_large, the first ${LETTER_FIELD_CHARS} bytes of each field kept)` });
+    this.#alarm('entry_too_large', stream, () => `entry ${id} was stepped over: ${rej.message} (dead-lettered as entry_too_large, the first ${LETTER_FIELD_CHARS} characters of each field kept)`);
   }
 
   /** Counts a rejection and queues its dead letter (see {@link Rejecter}). */
