@@ -35,7 +35,7 @@ const live = (await res.json()) as ApiState;
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
 redis.on('error', () => undefined);
 try {
-  const r = await reconcile(redis, streamKeys(config.keyPrefix), live, { ...defaultDecodeOptions, minorDigits: event.minorDigits }, config.dedupeWindowMs);
+  const r = await reconcile(redis, streamKeys(config.keyPrefix), live, { ...defaultDecodeOptions, minorDigits: event.minorDigits, maxEntryBytes: config.maxEntryBytes }, config.dedupeWindowMs, config.maxFutureMs);
   process.stdout.write(`reconcile: ${r.entriesRead} entries re-read up to the live cursors ${JSON.stringify(live.cursors)}\n`);
   process.stdout.write(`  live:       gmv ${live.gmv}, ${live.orders} orders, ${live.rejected} rejected, ${live.totals.duplicates} duplicates\n`);
   process.stdout.write(`  recomputed: gmv minor ${r.recomputed.gmvMinor}, ${r.recomputed.orders} orders, ${r.recomputed.rejected} rejected, ${r.recomputed.duplicates} duplicates\n`);

@@ -7,9 +7,11 @@
  * Keys: `<prefix>ckpt` (JSON: epoch, cursors with their counts, the Redis marker, aggregate state),
  * `<prefix>ckpt:series` (hash of 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
  * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
- * APPEND, which makes Redis reallocate and copy a string of tens of MB every second). Replaying the
- * batch after a reconnect does no harm: the state is overwritten and a hash pushed twice is absorbed
- * by the set it is loaded into.
+ * APPEND, which makes Redis reallocate and copy a string of tens of MB every second), and
+ * `<prefix>ckpt:tags:orders:<generation>` (a list beside it: one element of 32-bit amount tags per
+ * element of hashes, pushed in the same batch; absent in checkpoints written before tags were kept,
+ * whose ids then count as plain retries). Replaying the batch after a reconnect does no harm: the
+ * state is overwritten and a hash pushed twice is absorbed by the set it is loaded into.
  */
 import type { Redis } from 'ioredis';
 import { DEDUPE_STREAMS, type AggregateState, type Aggregator, type DedupeBlobs, type DedupeStream } from './aggregate/aggregator';
@@ -23,6 +25,8 @@ export interface CheckpointKeys {
   state: string;
   series: string;
   ids(stream: DedupeStream, gen: number): string;
+  /** The tags of the ids of `ids(stream, gen)`, element by element. */
+  tags(stream: DedupeStream, gen: number): string;
 }
 
 export function checkpointKeys(prefix: string): CheckpointKeys {
@@ -30,6 +34,7 @@ export function checkpointKeys(prefix: string): CheckpointKeys {
     state: `${prefix}ckpt`,
     series: `${prefix}ckpt:series`,
     ids: (stream, gen) => `${prefix}ckpt:ids:${stream}:${gen}`,
+    tags: (stream, gen) => `${prefix}ckpt:tags:${stream}:${gen}`,
   };
 }
 
@@ -132,6 +137,27 @@ function toWords(buf: Buffer | null): Uint32Array | null {
 
 const bytes = (w: Uint32Array): Buffer => Buffer.from(w.buffer, w.byteOffset, w.byteLength);
 
+/**
+ * The tags of a generation's hashes, aligned with them: element k of the tags list belongs to
+ * element k of the hashes list counted from the end (a version without tags may have pushed the
+ * first hash elements), and is used only when its length matches. Unmatched ids get tag 0 (unknown).
+ */
+export function alignTags(hashEls: Buffer[], tagEls: Buffer[]): Uint32Array | null {
+  if (tagEls.length === 0) return null;
+  const ids = hashEls.map((b) => Math.floor(b.length / 16));
+  const total = ids.reduce((a, b) => a + b, 0);
+  const tags = new Uint32Array(total);
+  let end = total;
+  for (let k = 1; k <= Math.min(hashEls.length, tagEls.length); k++) {
+    const n = ids[ids.length - k]!;
+    const t = tagEls[tagEls.length - k]!;
+    if (t.length !== n * 4) break;
+    end -= n;
+    for (let i = 0; i < n; i++) tags[end + i] = t.readUInt32LE(i * 4);
+  }
+  return tags;
+}
+
 export class Checkpointer {
   readonly #redis: Redis;
   readonly #keys: CheckpointKeys;
@@ -194,12 +220,19 @@ export class Checkpointer {
         this.#log.warn(`checkpoint series chunk ${k} is not JSON; those seconds start empty`);
       }
     }
-    const blob = async (stream: DedupeStream, gen: number | null): Promise<Uint32Array | null> =>
-      gen === null ? null : toWords(Buffer.concat(await this.#redis.lrangeBuffer(this.#keys.ids(stream, gen), 0, -1)));
+    const blob = async (stream: DedupeStream, gen: number | null): Promise<{ words: Uint32Array | null; tags: Uint32Array | null }> => {
+      if (gen === null) return { words: null, tags: null };
+      const els = await this.#redis.lrangeBuffer(this.#keys.ids(stream, gen), 0, -1);
+      const tagEls = stream === 'orders' ? await this.#redis.lrangeBuffer(this.#keys.tags(stream, gen), 0, -1) : [];
+      return { words: toWords(Buffer.concat(els)), tags: alignTags(els, tagEls) };
+    };
     const blobs: DedupeBlobs = {};
     for (const s of DEDUPE_STREAMS) {
       const d = saved.aggregate.dedupe[s];
-      if (d) blobs[s] = { current: await blob(s, d.gen), previous: await blob(s, d.previousGen) };
+      if (!d) continue;
+      const cur = await blob(s, d.gen);
+      const prev = await blob(s, d.previousGen);
+      blobs[s] = { current: cur.words, previous: prev.words, currentTags: cur.tags, previousTags: prev.tags };
     }
     return { saved, seriesChunks, blobs };
   }
@@ -244,11 +277,13 @@ export class Checkpointer {
     for (const stream of DEDUPE_STREAMS) {
       const j = cp.journals[stream];
       for (const seg of j.segments) {
-        size += seg.words.byteLength;
-        if (j.replace) m.del(this.#keys.ids(stream, seg.gen));
+        size += seg.words.byteLength + (seg.tags?.byteLength ?? 0);
+        if (j.replace) m.del(this.#keys.ids(stream, seg.gen), this.#keys.tags(stream, seg.gen));
         if (seg.words.length > 0) m.rpush(this.#keys.ids(stream, seg.gen), bytes(seg.words));
+        // One tags element per hashes element, so the loader can pair them.
+        if (seg.tags && seg.words.length > 0) m.rpush(this.#keys.tags(stream, seg.gen), bytes(seg.tags));
       }
-      for (const gen of j.dropped) m.del(this.#keys.ids(stream, gen));
+      for (const gen of j.dropped) m.del(this.#keys.ids(stream, gen), this.#keys.tags(stream, gen));
     }
     try {
       if (!(await m.exec(this.#redis))) {

@@ -39,6 +39,10 @@ export interface ServerConfig {
   readCount: number;
   /** An order or logistics id seen again within this much time counts once. @default 15 min */
   dedupeWindowMs: number;
+  /** An entry ID further ahead of the server clock than this is a future ID (`id_in_future`). @default 5 min */
+  maxFutureMs: number;
+  /** Largest stream entry applied, in bytes; a larger one is dead-lettered (`entry_too_large`) and stepped over. @default 8 MiB */
+  maxEntryBytes: number;
   /** How often the aggregate is checkpointed to Redis with the stream cursors. @default 1000 */
   checkpointIntervalMs: number;
   /** Lifetime of the ingest lease without renewal: a standby takes over about this long after the owner dies or stalls. @default 3000 */
@@ -132,6 +136,8 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
     readBlockMs: int(env, 'WARROOM_READ_BLOCK_MS', 1000, 10, 60_000),
     readCount: int(env, 'WARROOM_READ_COUNT', 1000, 1, 100_000),
     dedupeWindowMs: int(env, 'WARROOM_DEDUPE_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
+    maxFutureMs: int(env, 'WARROOM_MAX_FUTURE_MS', 5 * 60_000, 1000, 24 * 3600_000),
+    maxEntryBytes: int(env, 'WARROOM_MAX_ENTRY_BYTES', 8 << 20, 64 << 10, 512 << 20),
     checkpointIntervalMs: int(env, 'WARROOM_CHECKPOINT_MS', 1000, 50, 600_000),
     leaseMs: int(env, 'WARROOM_LEASE_MS', 3000, 300, 60_000),
     historyCheckMs: int(env, 'WARROOM_HISTORY_CHECK_MS', 5000, 100, 600_000),

@@ -1,6 +1,7 @@
 /** The event definition file: parsed and validated at start, with errors that name the field. */
 import { majorToMinorBig } from '../shared/money';
 import { MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
+import { isoMinorDigits } from './iso4217';
 
 /** The validated event, with money in BigInt minor units. */
 export interface EventDefinition {
@@ -58,6 +59,23 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The keys each object of the file may have: anything else is a typo that would silently fall back to a default. */
+const KEYS = {
+  '': ['name', 't0', 'timeZone', 'locale', 'currency', 'target', 'milestones', 'map', 'flashSkus', 'lastYear'],
+  currency: ['code', 'minorDigits', 'nonIsoMinorDigits'],
+  flashSku: ['sku', 'name', 'stock'],
+  lastYear: ['total', 'curve'],
+} as const;
+
+/** Fails on the first key of `obj` not in `allowed`, naming it (with a suggestion when only its case differs). */
+function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], at: string, fail: (field: string, why: string) => never): void {
+  for (const k of Object.keys(obj)) {
+    if (allowed.includes(k)) continue;
+    const near = allowed.find((a) => a.toLowerCase() === k.toLowerCase());
+    fail(`${at}${k}`, `is not a known key${near ? ` (did you mean "${near}"?)` : `; known keys: ${allowed.join(', ')}`}`);
+  }
+}
+
 function validTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -76,6 +94,7 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
     throw new EventFileError(`${source}: ${field} ${why}`);
   };
   if (!isRecord(raw)) return fail('(root)', 'must be a JSON object');
+  checkKeys(raw, KEYS[''], '', fail);
 
   const name = raw.name;
   if (typeof name !== 'string' || name.trim() === '' || name.length > 120) fail('name', 'must be a non-empty string of at most 120 characters');
@@ -93,6 +112,7 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   if (locale !== 'zh-CN' && locale !== 'en') fail('locale', 'must be "zh-CN" or "en"');
 
   if (!isRecord(raw.currency)) return fail('currency', 'must be an object like {"code": "CNY", "minorDigits": 2}');
+  checkKeys(raw.currency, KEYS.currency, 'currency.', fail);
   const code = raw.currency.code;
   if (typeof code !== 'string' || !/^[A-Z]{3}$/.test(code)) fail('currency.code', 'must be an ISO 4217 code such as "CNY"');
   const minorDigits = raw.currency.minorDigits;
@@ -100,6 +120,12 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
     fail('currency.minorDigits', 'must be an integer from 0 to 4');
   }
   const digits = minorDigits as number;
+  // Amounts are read with these digits: a wrong value scales every order by a power of ten.
+  const nonIso = raw.currency.nonIsoMinorDigits ?? false;
+  if (typeof nonIso !== 'boolean') fail('currency.nonIsoMinorDigits', 'must be true or false');
+  const iso = isoMinorDigits(code as string);
+  if (!nonIso && iso === undefined) fail('currency.code', `${JSON.stringify(code)} is not an ISO 4217 currency with a minor unit; set "nonIsoMinorDigits": true to use it anyway`);
+  if (!nonIso && iso !== digits) fail('currency.minorDigits', `is ${digits} but ISO 4217 gives ${code as string} ${iso}; set "nonIsoMinorDigits": true if ${digits} is meant`);
 
   const money = (field: string, v: unknown): bigint => {
     if (typeof v !== 'string') return fail(field, 'must be a decimal string in major units, e.g. "100000000.00"');
@@ -132,6 +158,7 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   const flashSkus: FlashSku[] = fs.map((f: unknown, i) => {
     const at = `flashSkus[${i}]`;
     if (!isRecord(f)) return fail(at, 'must be an object like {"sku": "phone-1", "name": "Phone 15 Pro", "stock": 5000}');
+    checkKeys(f, KEYS.flashSku, `${at}.`, fail);
     if (typeof f.sku !== 'string' || !SKU.test(f.sku)) fail(`${at}.sku`, 'must be a token of 1–64 characters [A-Za-z0-9_.:-], as orders carry it');
     if (typeof f.name !== 'string' || f.name.trim() === '' || f.name.length > 60) fail(`${at}.name`, 'must be a non-empty string of at most 60 characters');
     if (typeof f.stock !== 'number' || !Number.isSafeInteger(f.stock) || f.stock < 1) fail(`${at}.stock`, 'must be an integer ≥ 1');
@@ -148,6 +175,7 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   if (raw.lastYear !== undefined) {
     const ly = raw.lastYear;
     if (!isRecord(ly)) return fail('lastYear', 'must be an object like {"total": "684000000.00", "curve": [[0, "0"], [71, "10000000.00"], ...]}');
+    checkKeys(ly, KEYS.lastYear, 'lastYear.', fail);
     lastYearMinor = money('lastYear.total', ly.total);
     const curve = ly.curve ?? [];
     if (!Array.isArray(curve) || curve.length > 20_000) return fail('lastYear.curve', 'must be an array of at most 20,000 [seconds after T0, cumulative GMV] pairs');

@@ -66,8 +66,9 @@ export class FencedBatch {
     return this.#op('RPUSH', key, [value]);
   }
 
-  del(key: string): this {
-    return this.#op('DEL', key, []);
+  del(...keys: string[]): this {
+    for (const key of keys) this.#op('DEL', key, []);
+    return this;
   }
 
   /** Runs the batch atomically; false when the token was not current and nothing was written. */

@@ -5,7 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { Aggregator } from './aggregate/aggregator';
-import type { DecodeOptions } from './ingest/decode';
+import { entryTimeMs, type DecodeOptions } from './ingest/decode';
+import { judgeFutureId } from './ingest/future';
 import { applyEntry, streamKinds, type Rejecter } from './ingest/apply';
 import type { StreamKeys } from './redis';
 import type { ApiState } from './app';
@@ -36,14 +37,41 @@ async function* entries(redis: Redis, key: string, until: string): AsyncGenerato
   }
 }
 
-export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, decode: DecodeOptions, dedupeWindowMs: number): Promise<ReconcileResult> {
+/**
+ * Entries the live server rejected because of when they arrived (an ID ahead of its clock then),
+ * as `stream entry`: a recount later cannot judge that, so it takes the live verdict from `wr:dead`.
+ */
+async function arrivalVerdicts(redis: Redis, deadKey: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (const [, f] of entries(redis, deadKey, '+')) {
+    const at = (name: string): string | undefined => {
+      const i = f.indexOf(name);
+      return i >= 0 && i % 2 === 0 ? f[i + 1] : undefined;
+    };
+    if (at('code') === 'id_in_future') out.add(`${at('stream')} ${at('entry')}`);
+  }
+  return out;
+}
+
+/**
+ * @param maxFutureMs as the server's `WARROOM_MAX_FUTURE_MS`: entries Redis stamped ahead of the clock
+ *   are judged at the snapshot's server time, as the live server judged them at its time
+ */
+export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, decode: DecodeOptions, dedupeWindowMs: number, maxFutureMs = 5 * 60_000): Promise<ReconcileResult> {
   const agg = new Aggregator({ seriesStartMs: live.series.startMs, milestonesMinor: [], alertDefaultTtlMs: 1, dedupeWindowMs, flashSkus: live.event.flashSkus ?? [] });
   let entriesRead = 0;
   const out: Rejecter = { reject: (_s, _id, _f, rej) => agg.reject(rej.code) };
+  const future = await arrivalVerdicts(redis, keys.dead);
+  const now = live.serverNowMs;
   for (const [key, kind] of streamKinds(keys)) {
+    let prev: string | undefined;
     for await (const [id, fields] of entries(redis, key, live.cursors[key] ?? '0')) {
       entriesRead++;
-      applyEntry(agg, kind, key, id, fields ?? [], decode, out);
+      let at: number | null = entryTimeMs(id);
+      if (at > now + maxFutureMs) at = judgeFutureId(id, at, prev, now);
+      prev = id;
+      if (at === null || future.has(`${key} ${id}`)) agg.reject('id_in_future');
+      else applyEntry(agg, kind, key, id, fields ?? [], decode, out, at);
     }
   }
   const t = agg.totals();

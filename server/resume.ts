@@ -7,7 +7,7 @@
  * figures off by powers of ten), unless `WARROOM_NEW_EPOCH=1` asks to set it aside and recount.
  *
  * A checkpoint set aside is renamed `<prefix>ckpt-aside:<time>` (with its series chunks) and kept
- * for a week for inspection; its id hashes are dropped (they are large and only that state uses them).
+ * for a week for inspection; its id hashes and amount tags are dropped (they are large and only that state uses them).
  */
 import type { Redis } from 'ioredis';
 import { DEDUPE_STREAMS, type Aggregator } from './aggregate/aggregator';
@@ -89,13 +89,14 @@ async function setAside(redis: Redis, keys: CheckpointKeys, stamp: string): Prom
     m.pexpire(to, ASIDE_TTL_MS);
   }
   for (const s of DEDUPE_STREAMS) {
-    const pattern = keys.ids(s, 0).replace(/0$/, '*');
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      for (const k of found) m.unlink(k);
-    } while (cursor !== '0');
+    for (const pattern of [keys.ids(s, 0).replace(/0$/, '*'), keys.tags(s, 0).replace(/0$/, '*')]) {
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        for (const k of found) m.unlink(k);
+      } while (cursor !== '0');
+    }
   }
   await m.exec();
   return aside;

@@ -12,6 +12,7 @@ import { RollingCounter } from './rolling';
 import { CHUNK_SECONDS, PerSecondSeries, type SeriesChunk } from './series';
 import { DedupeWindow, type DedupeJournal, type DedupeState } from './dedupe';
 import { OutageLog } from './outages';
+import { amountTag } from './id-hash';
 
 /** Everything of the aggregate a checkpoint keeps as JSON (the id hashes and series go beside it). */
 export interface AggregateState {
@@ -52,8 +53,17 @@ export interface AggregateCheckpoint {
   journals: Record<DedupeStream, DedupeJournal>;
 }
 
-/** Saved id hashes of a window's two generations, as a checkpoint loader found them. */
-export type DedupeBlobs = Partial<Record<DedupeStream, { current: Uint32Array | null; previous: Uint32Array | null }>>;
+/** Saved id hashes of a window's two generations, and their tags where saved, as a checkpoint loader found them. */
+export type DedupeBlobs = Partial<
+  Record<DedupeStream, { current: Uint32Array | null; previous: Uint32Array | null; currentTags?: Uint32Array | null; previousTags?: Uint32Array | null }>
+>;
+
+/**
+ * What became of an order: counted, a plain retry (same id and amount: counted in `duplicates`), or
+ * a retry of a counted id with another amount (not counted here: the caller rejects it as
+ * `conflicting_retry`, so it is recorded and shown).
+ */
+export type OrderOutcome = 'counted' | 'duplicate' | 'conflict';
 
 /** Payment channels tracked one by one at most; later ones are counted under "other" (bounded memory). */
 export const MAX_PAYMENT_CHANNELS = 32;
@@ -137,7 +147,7 @@ export class Aggregator {
     };
     for (const f of this.#opts.flashSkus) this.#flash.set(f.sku, { sku: f.sku, sold: 0, soldOutAtMs: null, stock: f.stock });
     const dedupe = { windowMs: this.#opts.dedupeWindowMs, maxIds: this.#opts.dedupeMaxIds };
-    this.#ids = { orders: new DedupeWindow(dedupe), logistics: new DedupeWindow(dedupe), payments: new DedupeWindow(dedupe) };
+    this.#ids = { orders: new DedupeWindow({ ...dedupe, withTags: true }), logistics: new DedupeWindow(dedupe), payments: new DedupeWindow(dedupe) };
     this.series = new PerSecondSeries(opts.seriesStartMs);
     this.#thresholds = [...opts.milestonesMinor];
     this.#milestones = opts.milestonesMinor.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null, ...(m === opts.lastYearMinor ? { kind: 'lastYear' as const } : {}) }));
@@ -147,12 +157,12 @@ export class Aggregator {
   /**
    * Counts an order unless its id was already counted within the dedupe window.
    * @param entryMs the stream entry's time: the dedupe window runs on it
-   * @returns false for a duplicate (not counted)
    */
-  applyOrder(o: Order, entryMs: number): boolean {
-    if (!this.#ids.orders.admit(o.id, entryMs)) {
-      this.#duplicates++;
-      return false;
+  applyOrder(o: Order, entryMs: number): OrderOutcome {
+    const seen = this.#ids.orders.admitTagged(o.id, entryMs, amountTag(o.amountMinor));
+    if (seen !== 'new') {
+      if (seen === 'duplicate') this.#duplicates++;
+      return seen;
     }
     this.#gmv.add(o.amountMinor);
     this.#orders++;
@@ -167,7 +177,7 @@ export class Aggregator {
     if (o.sku !== undefined && this.#flash.size > 0) this.#sellFlash(o);
     this.#toNextMilestone -= o.amountMinor;
     if (this.#toNextMilestone <= 0) this.#crossMilestones(o.tsMs);
-    return true;
+    return 'counted';
   }
 
   #sellFlash(o: Order): void {
@@ -322,7 +332,8 @@ export class Aggregator {
     this.#armMilestone();
     for (const s of DEDUPE_STREAMS) {
       const d = state.dedupe[s];
-      if (d) this.#ids[s].restore(d, blobs[s]?.current ?? null, blobs[s]?.previous ?? null);
+      const b = blobs[s];
+      if (d) this.#ids[s].restore(d, b?.current ?? null, b?.previous ?? null, b?.currentTags ?? null, b?.previousTags ?? null);
     }
     for (const [k, v] of Object.entries(state.payments ?? {})) {
       this.#payments.set(k, { ok: v.ok, failed: v.failed });

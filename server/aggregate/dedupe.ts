@@ -10,6 +10,9 @@
  * For checkpoints, every hash added is also appended to a journal, tagged with its generation:
  * a checkpoint pushes the journal onto that generation's saved list, so saving costs what was added since
  * the last checkpoint, not the whole window.
+ *
+ * A window made `withTags` also keeps a 32-bit tag per id (the orders window: a tag of the first
+ * amount), so a retry that carries another amount is told apart from a plain retry.
  */
 import { hashId, IdHashSet, lanes } from './id-hash';
 
@@ -18,7 +21,12 @@ export interface DedupeOptions {
   windowMs: number;
   /** Ids held at most across both generations; beyond it the window is shortened. @default 20,000,000 (≤ 1.3 GB) */
   maxIds?: number;
+  /** Keep a tag per id (see {@link DedupeWindow.admitTagged}). @default false */
+  withTags?: boolean;
 }
+
+/** What {@link DedupeWindow.admitTagged} found: a new id, a retry with the same tag, or a retry with another. */
+export type Admission = 'new' | 'duplicate' | 'conflict';
 
 /** What a checkpoint keeps of a window besides the hashes themselves. */
 export interface DedupeState {
@@ -35,6 +43,8 @@ export interface DedupeState {
 export interface JournalSegment {
   gen: number;
   words: Uint32Array;
+  /** One tag per id, in the order of `words` (windows with tags only). */
+  tags?: Uint32Array;
 }
 
 /** What a checkpoint writes of a window's hashes. */
@@ -49,8 +59,9 @@ export interface DedupeJournal {
 export class DedupeWindow {
   readonly #windowMs: number;
   readonly #maxIds: number;
-  #current = new IdHashSet();
-  #previous = new IdHashSet(16);
+  readonly #withTags: boolean;
+  #current: IdHashSet;
+  #previous: IdHashSet;
   #gen = 0;
   #previousGen: number | null = null;
   #startedMs = -Infinity;
@@ -58,6 +69,7 @@ export class DedupeWindow {
   earlyRotations = 0;
   #journal = new Uint32Array(1 << 14);
   #journalLen = 0;
+  #tagJournal: Uint32Array | null;
   #segments: JournalSegment[] = [];
   /** Generations no longer needed, for the next checkpoint to delete. */
   #dropped: number[] = [];
@@ -66,35 +78,63 @@ export class DedupeWindow {
   constructor(o: DedupeOptions) {
     this.#windowMs = o.windowMs;
     this.#maxIds = o.maxIds ?? 20_000_000;
+    this.#withTags = o.withTags ?? false;
+    this.#current = this.#set();
+    this.#previous = this.#set(16);
+    this.#tagJournal = this.#withTags ? new Uint32Array(1 << 12) : null;
+  }
+
+  #set(capacity?: number): IdHashSet {
+    return new IdHashSet(capacity, this.#withTags);
   }
 
   /** True the first time `id` is seen within the window (count it); false for a duplicate. */
   admit(id: string, atMs: number): boolean {
+    return this.admitTagged(id, atMs, 0) === 'new';
+  }
+
+  /**
+   * Like {@link admit}, keeping `tag` (non-zero) with a new id; a retry is a `conflict` when the id
+   * came first with another tag. An id whose tag is unknown (0: restored from an older checkpoint)
+   * is a plain duplicate.
+   */
+  admitTagged(id: string, atMs: number, tag: number): Admission {
     if (atMs - this.#startedMs >= this.#windowMs) this.#rotate(atMs);
     else if (this.#current.size + this.#previous.size >= this.#maxIds) {
       this.earlyRotations++;
       this.#rotate(atMs);
     }
     hashId(id);
-    if (this.#previous.size > 0 && this.#previous.has()) return false;
-    if (!this.#current.add()) return false;
-    this.#record();
-    return true;
+    let seen = this.#previous.size > 0 ? this.#previous.get() : -1;
+    if (seen < 0) seen = this.#current.addOrGet(tag);
+    if (seen >= 0) return seen === 0 || seen === tag || tag === 0 ? 'duplicate' : 'conflict';
+    this.#record(tag);
+    return 'new';
   }
 
-  #record(): void {
+  #record(tag: number): void {
     if (this.#journalLen + 4 > this.#journal.length) {
       const bigger = new Uint32Array(this.#journal.length * 2);
       bigger.set(this.#journal);
       this.#journal = bigger;
     }
     this.#journal.set(lanes, this.#journalLen);
+    if (this.#tagJournal) {
+      if ((this.#journalLen >> 2) >= this.#tagJournal.length) {
+        const bigger = new Uint32Array(this.#tagJournal.length * 2);
+        bigger.set(this.#tagJournal);
+        this.#tagJournal = bigger;
+      }
+      this.#tagJournal[this.#journalLen >> 2] = tag;
+    }
     this.#journalLen += 4;
   }
 
   #closeSegment(): void {
     if (this.#journalLen === 0) return;
-    this.#segments.push({ gen: this.#gen, words: this.#journal.slice(0, this.#journalLen) });
+    const seg: JournalSegment = { gen: this.#gen, words: this.#journal.slice(0, this.#journalLen) };
+    if (this.#tagJournal) seg.tags = this.#tagJournal.slice(0, this.#journalLen >> 2);
+    this.#segments.push(seg);
     this.#journalLen = 0;
   }
 
@@ -105,10 +145,10 @@ export class DedupeWindow {
     const sized = this.#current.capacity;
     if (this.#previousGen !== null) this.#dropped.push(this.#previousGen);
     if (idle) this.#dropped.push(this.#gen);
-    this.#previous = idle ? new IdHashSet(16) : this.#current;
+    this.#previous = idle ? this.#set(16) : this.#current;
     this.#previousGen = idle ? null : this.#gen;
     // The next generation starts at the size the last one reached: no doubling during a steady night.
-    this.#current = new IdHashSet(idle ? undefined : sized);
+    this.#current = this.#set(idle ? undefined : sized);
     this.#gen++;
     this.#startedMs = atMs;
   }
@@ -131,8 +171,12 @@ export class DedupeWindow {
     this.#closeSegment();
     let out: DedupeJournal;
     if (this.#fullSave) {
-      const segments = [{ gen: this.#gen, words: this.#current.words() }];
-      if (this.#previousGen !== null) segments.push({ gen: this.#previousGen, words: this.#previous.words() });
+      const seg = (gen: number, set: IdHashSet): JournalSegment => {
+        const { words, values } = set.dump();
+        return values ? { gen, words, tags: values } : { gen, words };
+      };
+      const segments = [seg(this.#gen, this.#current)];
+      if (this.#previousGen !== null) segments.push(seg(this.#previousGen, this.#previous));
       out = { segments, dropped: this.#dropped, replace: true };
       this.#fullSave = false;
     } else {
@@ -155,17 +199,20 @@ export class DedupeWindow {
     this.#fullSave = true;
   }
 
-  /** Rebuilds the window from a checkpoint: its state and the saved hashes of its two generations. */
-  restore(state: DedupeState, current: Uint32Array | null, previous: Uint32Array | null): void {
+  /**
+   * Rebuilds the window from a checkpoint: its state and the saved hashes of its two generations,
+   * with their tags where saved (a tag of 0 means unknown).
+   */
+  restore(state: DedupeState, current: Uint32Array | null, previous: Uint32Array | null, currentTags: Uint32Array | null = null, previousTags: Uint32Array | null = null): void {
     this.#gen = state.gen;
     this.#previousGen = state.previousGen;
     this.#startedMs = state.startedMs ?? -Infinity;
     this.earlyRotations = state.earlyRotations;
     const words = (w: Uint32Array | null): number => (w ? w.length / 4 : 0);
-    this.#current = new IdHashSet(Math.max(1 << 16, 2 * words(current)));
-    this.#previous = new IdHashSet(Math.max(16, 2 * words(previous)));
-    if (current) this.#current.addWords(current);
-    if (previous && state.previousGen !== null) this.#previous.addWords(previous);
+    this.#current = this.#set(Math.max(1 << 16, 2 * words(current)));
+    this.#previous = this.#set(Math.max(16, 2 * words(previous)));
+    if (current) this.#current.addWords(current, currentTags);
+    if (previous && state.previousGen !== null) this.#previous.addWords(previous, previousTags);
     this.#journalLen = 0;
     this.#segments = [];
     this.#dropped = [];

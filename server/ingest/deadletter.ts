@@ -16,14 +16,57 @@ export interface DeadLetter {
   stream: string;
   entryId: string;
   rejection: Rejection;
-  /** Original fields (for a batch item: just that item, as JSON). */
+  /** Original fields (for a batch item: just that item, as JSON), possibly cut already (see `lengths`). */
   fields: string[];
+  /** Byte lengths of `fields` before they were cut, when they were cut before reaching here (an entry too large to read). */
+  lengths?: number[];
+  /** Field items of the original when `fields` holds only the first of them. */
+  items?: number;
 }
 
 /** Entries kept in the dead-letter stream at most (approximate trim). @default 1,000,000 */
 export const DEAD_MAXLEN = 1_000_000;
 /** Original field/value items kept per letter (the source entry keeps them all). */
-const MAX_FIELD_ITEMS = 400;
+export const MAX_FIELD_ITEMS = 400;
+/**
+ * Characters of each field name and value a letter copies: a 64 MB field must not become 64 MB in
+ * the dead-letter stream. A cut one is listed in the letter's `truncated` field with its length.
+ */
+export const LETTER_FIELD_CHARS = 1024;
+
+interface Cut {
+  field: string;
+  nameBytes?: number;
+  bytes?: number;
+}
+
+/** The first {@link LETTER_FIELD_CHARS} of `s`, and its original byte length when that cut it. */
+function bounded(s: string, before: number | undefined): [text: string, bytes: number | null] {
+  if (s.length > LETTER_FIELD_CHARS) return [s.slice(0, LETTER_FIELD_CHARS), before ?? Buffer.byteLength(s)];
+  return [s, before !== undefined && before > Buffer.byteLength(s) ? before : null];
+}
+
+/** A letter's copy of the original fields: at most 400 items of at most 1,024 characters each, plus what was left out. */
+export function letterFields(fields: readonly string[], lengths?: readonly number[], items = fields.length): string[] {
+  const n = Math.min(fields.length, MAX_FIELD_ITEMS);
+  const out: string[] = [];
+  const cuts: Cut[] = [];
+  // Pairs; a dangling field name gets an empty value (an odd count would make XADD fail).
+  for (let i = 0; i < n; i += 2) {
+    const [name, nameBytes] = bounded(fields[i]!, lengths?.[i]);
+    const [value, bytes] = bounded(fields[i + 1] ?? '', lengths?.[i + 1]);
+    out.push(name, value);
+    if (nameBytes !== null || bytes !== null) {
+      const c: Cut = { field: name };
+      if (nameBytes !== null) c.nameBytes = nameBytes;
+      if (bytes !== null) c.bytes = bytes;
+      cuts.push(c);
+    }
+  }
+  if (cuts.length > 0) out.push('truncated', JSON.stringify(cuts));
+  if (n < items) out.push('omitted_fields', String((items - n) >> 1));
+  return out;
+}
 const LETTERS_PER_CALL = 1000;
 
 /** KEYS: dead stream, high-water hash, fence. ARGV: token, maxlen, letter count, per letter (n, n items), pair count, pairs. Returns the letters written, -1 when fenced. */
@@ -119,11 +162,7 @@ export class DeadLetterWriter {
         const r = d.rejection;
         const items = ['stream', d.stream, 'entry', d.entryId, 'reason', `${r.code}: ${r.message}`, 'code', r.code];
         if (r.index !== undefined) items.push('index', String(r.index));
-        const kept = d.fields.length > MAX_FIELD_ITEMS ? d.fields.slice(0, MAX_FIELD_ITEMS) : d.fields;
-        // An odd count (a dangling field name) would make XADD fail: pad it.
-        for (const f of kept) items.push(f);
-        if (kept.length % 2 === 1) items.push('');
-        if (kept.length < d.fields.length) items.push('omitted_fields', String((d.fields.length - kept.length) >> 1));
+        for (const f of letterFields(d.fields, d.lengths, d.items)) items.push(f);
         args.push(items.length, ...items);
         last.set(d.stream, d.entryId);
       }

@@ -27,6 +27,8 @@ export interface DecodeOptions {
   maxFutureMs: number;
   /** Orders allowed in one batched entry. @default 10000 */
   maxBatch: number;
+  /** Largest entry applied (field names and values, bytes); a larger one is `entry_too_large`. @default 8 MiB */
+  maxEntryBytes: number;
 }
 
 export const defaultDecodeOptions: DecodeOptions = {
@@ -34,6 +36,7 @@ export const defaultDecodeOptions: DecodeOptions = {
   maxPastMs: 24 * 3600_000,
   maxFutureMs: 5 * 60_000,
   maxBatch: 10_000,
+  maxEntryBytes: 8 << 20,
 };
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
@@ -73,6 +76,8 @@ function scalar(v: unknown): string | undefined | null {
 function checkId(id: string | undefined | null): Rejection | null {
   if (id === undefined) return { code: 'missing_id', message: 'the entry has no id field' };
   if (id === null || !PRINTABLE_ID.test(id)) return { code: 'bad_id', message: 'id must be 1-128 printable ASCII characters' };
+  // "o-1 " and "o-1" would count as two orders: a padded id is a producer bug, not a new order.
+  if (id.charCodeAt(0) === 32 || id.charCodeAt(id.length - 1) === 32) return { code: 'bad_id', message: 'id must not start or end with a space' };
   return null;
 }
 
@@ -136,10 +141,16 @@ export function decodeOrder(
 export interface OrdersEntry {
   orders: Order[];
   rejections: Rejection[];
+  /** Batched form: each order's position in the batch, and the batch as parsed (for a later rejection's letter). */
+  at?: number[];
+  items?: unknown[];
 }
 
-/** Decodes one `wr:orders` entry, single or batched form, without creating per-field objects on the single path. */
-export function decodeOrdersEntry(entryId: string, fields: readonly string[], o: DecodeOptions): OrdersEntry {
+/**
+ * Decodes one `wr:orders` entry, single or batched form, without creating per-field objects on the single path.
+ * @param entryMs the entry's time as ingest judges it (the ID's time unless the ID lies in the future)
+ */
+export function decodeOrdersEntry(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): OrdersEntry {
   let id: Raw, amount: Raw, ts: Raw, region: Raw, channel: Raw, category: Raw, sku: Raw, qty: Raw, batch: Raw;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const v = fields[i + 1]!;
@@ -155,9 +166,12 @@ export function decodeOrdersEntry(entryId: string, fields: readonly string[], o:
       case 'batch': batch ??= v; break;
     }
   }
-  const idMs = entryTimeMs(entryId);
-  if (batch !== undefined) return decodeBatch(batch as string, idMs, o);
-  const r = decodeOrder(id, amount, ts, region, channel, category, sku, qty, idMs, o);
+  if (batch !== undefined) {
+    // Both forms at once: whichever we picked, the producer meant something else.
+    if (id !== undefined || amount !== undefined) return { orders: [], rejections: [{ code: 'ambiguous_entry', message: 'the entry has both batch and id/amount: send one order or one batch' }] };
+    return decodeBatch(batch as string, entryMs, o);
+  }
+  const r = decodeOrder(id, amount, ts, region, channel, category, sku, qty, entryMs, o);
   return r.ok ? { orders: [r.value], rejections: [] } : { orders: [], rejections: [r.rejection] };
 }
 
@@ -174,6 +188,7 @@ function decodeBatch(text: string, idMs: number, o: DecodeOptions): OrdersEntry 
   }
   const orders: Order[] = [];
   const rejections: Rejection[] = [];
+  const at: number[] = [];
   for (let i = 0; i < parsed.length; i++) {
     const x: unknown = parsed[i];
     if (typeof x !== 'object' || x === null || Array.isArray(x)) {
@@ -183,10 +198,12 @@ function decodeBatch(text: string, idMs: number, o: DecodeOptions): OrdersEntry 
     const r = x as Record<string, unknown>;
     const amount = typeof r.amount === 'number' ? null : scalar(r.amount);
     const d = decodeOrder(scalar(r.id), amount, scalar(r.ts), scalar(r.region), scalar(r.channel), scalar(r.category), scalar(r.sku), scalar(r.qty), idMs, o);
-    if (d.ok) orders.push(d.value);
-    else rejections.push({ ...d.rejection, index: i, item: x });
+    if (d.ok) {
+      orders.push(d.value);
+      at.push(i);
+    } else rejections.push({ ...d.rejection, index: i, item: x });
   }
-  return { orders, rejections };
+  return { orders, rejections, at, items: parsed };
 }
 
 function oneOf<T extends string>(set: readonly T[], v: string | undefined): v is T {
@@ -194,7 +211,7 @@ function oneOf<T extends string>(set: readonly T[], v: string | undefined): v is
 }
 
 /** Decodes one `wr:logistics` entry. */
-export function decodeLogistics(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<LogisticsEvent> {
+export function decodeLogistics(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<LogisticsEvent> {
   const f = fieldsToRecord(fields);
   const badId = checkId(f.id);
   if (badId) return { ok: false, rejection: badId };
@@ -206,7 +223,7 @@ export function decodeLogistics(entryId: string, fields: readonly string[], o: D
   }
   const bad = checkToken('warehouse', f.warehouse) ?? checkRegion(f.region);
   if (bad) return { ok: false, rejection: bad };
-  const tsMs = checkTs(f.ts, entryTimeMs(entryId), o);
+  const tsMs = checkTs(f.ts, entryMs, o);
   if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
   const ev: LogisticsEvent = { id: f.id!, stage: f.stage, parcels, tsMs };
   if (f.warehouse) ev.warehouse = f.warehouse;
@@ -215,7 +232,7 @@ export function decodeLogistics(entryId: string, fields: readonly string[], o: D
 }
 
 /** Decodes one `wr:weather` entry. `text` stays untrusted: it is only length-checked here. */
-export function decodeWeather(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<WeatherAlert> {
+export function decodeWeather(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<WeatherAlert> {
   const f = fieldsToRecord(fields);
   const badId = checkId(f.id);
   if (badId) return { ok: false, rejection: badId };
@@ -226,8 +243,7 @@ export function decodeWeather(entryId: string, fields: readonly string[], o: Dec
   if (!oneOf<WeatherKind>(WEATHER_KINDS, f.kind)) return reject('bad_kind', `kind must be one of ${WEATHER_KINDS.join(', ')}`);
   const text = f.text ?? '';
   if (text.length > 560 || [...text].length > 280) return reject('text_too_long', 'text must be at most 280 characters');
-  const idMs = entryTimeMs(entryId);
-  const tsMs = checkTs(f.ts, idMs, o);
+  const tsMs = checkTs(f.ts, entryMs, o);
   if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
   const alert: WeatherAlert = { id: f.id!, region: f.region, severity: f.severity, kind: f.kind, text, tsMs };
   if (f.until !== undefined) {
@@ -238,7 +254,7 @@ export function decodeWeather(entryId: string, fields: readonly string[], o: Dec
 }
 
 /** Decodes one `wr:payments` entry: `id`, `channel` (token), `ok` ∈ 1, 0, optional `ts`. */
-export function decodePayment(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<PaymentEvent> {
+export function decodePayment(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<PaymentEvent> {
   const f = fieldsToRecord(fields);
   const badId = checkId(f.id);
   if (badId) return { ok: false, rejection: badId };
@@ -246,17 +262,17 @@ export function decodePayment(entryId: string, fields: readonly string[], o: Dec
   const badChannel = checkToken('channel', f.channel);
   if (badChannel) return { ok: false, rejection: badChannel };
   if (f.ok !== '1' && f.ok !== '0') return reject('bad_ok', 'ok must be 1 (succeeded) or 0 (failed)');
-  const tsMs = checkTs(f.ts, entryTimeMs(entryId), o);
+  const tsMs = checkTs(f.ts, entryMs, o);
   if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
   return { ok: true, value: { id: f.id!, channel: f.channel, ok: f.ok === '1', tsMs } };
 }
 
 /** Decodes one `wr:traffic` entry: `visitors` (whole number ≥ 0), optional `ts`. */
-export function decodeTraffic(entryId: string, fields: readonly string[], o: DecodeOptions): Decoded<TrafficGauge> {
+export function decodeTraffic(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<TrafficGauge> {
   const f = fieldsToRecord(fields);
   if (f.visitors === undefined) return reject('missing_visitors', 'a traffic entry needs visitors');
   if (!/^(0|[1-9]\d{0,11})$/.test(f.visitors)) return reject('bad_visitors', 'visitors must be a whole number of at least 0');
-  const tsMs = checkTs(f.ts, entryTimeMs(entryId), o);
+  const tsMs = checkTs(f.ts, entryMs, o);
   if (typeof tsMs !== 'number') return { ok: false, rejection: tsMs };
   return { ok: true, value: { visitors: Number(f.visitors), tsMs } };
 }

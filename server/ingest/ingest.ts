@@ -1,7 +1,9 @@
 /**
- * Ingest: reads the producer streams, decodes each entry at the trust boundary, applies valid
- * events to the aggregator and sends the rest to the dead-letter stream. Also keeps the source
- * status (Redis reachable, stale since, lag) that health and screens show.
+ * Ingest: reads the producer streams, judges each entry's ID against the server clock, decodes it
+ * at the trust boundary, applies valid events to the aggregator and sends the rest to the
+ * dead-letter stream. Steps over entries too large to read. Also keeps the source status (Redis
+ * reachable, stale since, lag) that health and screens show, and reports what the numbers cannot
+ * show by themselves (future IDs, entries stepped over) as alarms through `onAlarm`.
  */
 import type { Redis } from 'ioredis';
 import type { Aggregator } from '../aggregate/aggregator';
@@ -10,7 +12,10 @@ import type { StreamKeys } from '../redis';
 import type { SourceStatus } from '../../shared/wire';
 import { entryTimeMs, type DecodeOptions, type Rejection } from './decode';
 import { applyEntry, streamKinds, type Rejecter, type StreamKind } from './apply';
-import { DeadLetterWriter } from './deadletter';
+import { DeadLetterWriter, LETTER_FIELD_CHARS, MAX_FIELD_ITEMS } from './deadletter';
+import { judgeFutureId } from './future';
+import { defineCarefulRead, readCarefully, type CarefulEntry } from './careful';
+import type { RaiseAlarm } from '../alarms';
 import { StreamReader, type RawEntries } from './reader';
 import { RollingCounter } from '../aggregate/rolling';
 import type { Fence } from '../fence';
@@ -18,6 +23,21 @@ import type { Probe, StreamPosition } from './history';
 
 /** Dead letters allowed to wait for Redis before reading pauses. */
 const MAX_DEAD_BACKLOG = 20_000;
+/** The same alarm (kind, stream) is reported again at most this often while its cause lasts. */
+const ALARM_REPEAT_MS = 5 * 60_000;
+/** A careful read gives up after this long (Redis is probably down or stopped: the plain read will say so). */
+const CAREFUL_TIMEOUT_MS = 5_000;
+/** Redis must answer a PING within this long before a careful read is tried. */
+const PING_TIMEOUT_MS = 1_000;
+
+/** `p`, or a rejection after `ms`. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface IngestOptions {
   keys: StreamKeys;
@@ -30,6 +50,10 @@ export interface IngestOptions {
   /** What a probe read found per stream key, with where ingest stood when Redis ran it (see history.ts). */
   onProbe?: (at: Record<string, StreamPosition>, probes: Record<string, Probe>) => void;
   decode: DecodeOptions;
+  /** An entry ID further ahead of the server clock than this is judged a future ID. @default 5 min */
+  maxFutureMs?: number;
+  /** Reports an alarm (the composition root hands it to the alarm board). */
+  onAlarm?: (a: RaiseAlarm) => void;
   blockMs: number;
   count: number;
   graceMs?: number;
@@ -52,12 +76,21 @@ export class Ingest implements Rejecter {
   readonly #lagByStream = new Map<string, number>();
   readonly #kinds: Map<string, StreamKind>;
   readonly #readKeys: string[];
+  readonly #redis: Redis;
+  readonly #log: Logger;
+  readonly #maxFutureMs: number;
+  /** When each alarm (kind + stream) was last reported. */
+  readonly #alarmedAt = new Map<string, number>();
 
   constructor(agg: Aggregator, redis: Redis, connectBlocking: () => Redis, opts: IngestOptions, now: () => number, log: Logger) {
     this.#agg = agg;
     this.#opts = opts;
     this.#now = now;
     this.#dead = new DeadLetterWriter(redis, opts.keys, opts.fence, log);
+    this.#redis = redis;
+    this.#log = log;
+    this.#maxFutureMs = opts.maxFutureMs ?? 5 * 60_000;
+    defineCarefulRead(redis);
     this.#kinds = streamKinds(opts.keys);
     this.#status.staleSinceMs = now();
     const { orders, logistics, weather, payments, traffic } = opts.keys;
@@ -74,8 +107,9 @@ export class Ingest implements Rejecter {
         graceMs: opts.graceMs,
       },
       {
-        onEntries: (key, entries) => this.#onEntries(key, entries),
+        onEntries: (key, entries, after) => this.#onEntries(key, entries, after),
         onStatus: (ok) => this.#onStatus(ok),
+        recover: (cursors, advance) => this.#recover(cursors, advance),
         // A flood of poison must not pile up letters in memory: reading waits for them to be written.
         settle: () => (this.#dead.backlog > MAX_DEAD_BACKLOG ? this.#dead.flush() : undefined),
         onProbe: (probes) => opts.onProbe?.(this.positions(), Object.fromEntries(probes.map((p, i) => [keys[i]!, p]))),
@@ -143,24 +177,113 @@ export class Ingest implements Rejecter {
     }
   }
 
-  #onEntries(key: string, entries: RawEntries): void {
+  /** @param after the cursor the entries follow (the entry before the first one) */
+  #onEntries(key: string, entries: RawEntries, after: string): void {
+    const now = this.#now();
     this.entriesRead += entries.length;
-    this.#readRate.add(this.#now(), entries.length);
+    this.#readRate.add(now, entries.length);
     const kind = this.#kinds.get(key);
     if (kind === undefined) return;
     const k = this.#opts.keys;
-    for (const [id, fields] of entries) applyEntry(this.#agg, kind, key, id, fields ?? [], this.#opts.decode, this);
-    const newest = entryTimeMs(entries[entries.length - 1]![0]);
+    const latest = now + this.#maxFutureMs;
+    let prev = after === '0' ? undefined : after;
+    for (const [id, fields] of entries) {
+      let at = entryTimeMs(id);
+      if (at > latest) {
+        const judged = this.#future(key, id, at, prev, now, fields ?? []);
+        if (judged === null) {
+          prev = id;
+          continue;
+        }
+        at = judged;
+      }
+      applyEntry(this.#agg, kind, key, id, fields ?? [], this.#opts.decode, this, at);
+      prev = id;
+    }
+    const newest = Math.min(now, entryTimeMs(entries[entries.length - 1]![0]));
     if (key === k.orders) this.#status.newestOrderEntryMs = newest;
     // Behind the tail when the read came back full; the status shows the stream furthest behind.
-    this.#lagByStream.set(key, entries.length >= this.#opts.count ? Math.max(0, this.#now() - newest) : 0);
+    this.#lagByStream.set(key, entries.length >= this.#opts.count ? Math.max(0, now - newest) : 0);
     this.#status.lagMs = Math.max(...this.#lagByStream.values());
     void this.#dead.flush();
+  }
+
+  /** An ID too far ahead of the server clock: rejected (null) or, stamped by Redis, counted at the server's time. */
+  #future(stream: string, id: string, ms: number, prev: string | undefined, now: number, fields: string[]): number | null {
+    const aheadS = Math.round((ms - now) / 1000);
+    this.#alarm('id_in_future', stream, () =>
+      `entry ${id} is ${aheadS} s ahead of the server clock: a producer sets entry IDs itself (they must be "*"). ` +
+      'Entries with IDs it set are dead-lettered (id_in_future); entries Redis stamped after them count at the server\'s time.',
+    );
+    const at = judgeFutureId(id, ms, prev, now);
+    if (at === null) this.reject(stream, id, fields, { code: 'id_in_future', message: `the entry ID is ${aheadS} s ahead of the server clock; producers must XADD with *` });
+    return at;
+  }
+
+  /** Reports an alarm unless the same kind on the same stream was reported within {@link ALARM_REPEAT_MS}. */
+  #alarm(kind: RaiseAlarm['kind'], stream: string, detail: () => string): void {
+    const key = `${kind} ${stream}`;
+    const now = this.#now();
+    const last = this.#alarmedAt.get(key);
+    if (last !== undefined && now - last < ALARM_REPEAT_MS) return;
+    this.#alarmedAt.set(key, now);
+    this.#opts.onAlarm?.({ kind, stream, detail: detail() });
+  }
+
+  /**
+   * After a failed read: reads each stream on carefully (see `careful.ts`), applying what fits and
+   * dead-lettering an entry too large by its ID, moving each cursor as its entries are applied.
+   */
+  async #recover(cursors: readonly string[], advance: (i: number, cursor: string, entries: number) => void): Promise<boolean> {
+    if (this.#redis.status !== 'ready') return false;
+    const d = this.#opts.decode;
+    const opts = { count: this.#opts.count, maxEntryBytes: d.maxEntryBytes, budgetBytes: 4 * d.maxEntryBytes, keepBytes: LETTER_FIELD_CHARS, keepItems: MAX_FIELD_ITEMS };
+    try {
+      // An outage or a stopped Redis fails the plain read too: nothing to read carefully then.
+      await within(this.#redis.ping(), PING_TIMEOUT_MS);
+    } catch {
+      return false;
+    }
+    let moved = false;
+    try {
+      for (const [i, key] of this.#readKeys.entries()) {
+        const after = cursors[i]!;
+        const got = await within(readCarefully(this.#redis, key, after, opts), CAREFUL_TIMEOUT_MS);
+        if (got.length === 0) continue;
+        // Applied and advanced in one tick: a checkpoint sees both or neither.
+        this.#applyCareful(key, got, after);
+        advance(i, got[got.length - 1]!.id, got.length);
+        moved = true;
+      }
+    } catch (e) {
+      this.#log.warn(`careful read failed: ${(e as Error).message}`);
+    }
+    return moved;
+  }
+
+  #applyCareful(key: string, got: CarefulEntry[], after: string): void {
+    const last = got[got.length - 1]!;
+    const whole = last.tooLarge ? got.slice(0, -1) : got;
+    if (whole.length > 0) this.#onEntries(key, whole.map((e) => [e.id, e.fields]), after);
+    const big = last.tooLarge;
+    if (!big) return;
+    this.entriesRead++;
+    const rej: Rejection = { code: 'entry_too_large', message: `the entry has ${big.bytes} bytes, at most ${this.#opts.decode.maxEntryBytes} are read` };
+    this.#agg.reject(rej.code);
+    this.#alarmTooLarge(key, last.id, rej, 'found by a careful read after a failed read');
+    if (!this.#dead.alreadyWritten(key, last.id)) this.#dead.add({ stream: key, entryId: last.id, rejection: rej, fields: last.fields, lengths: big.lengths, items: big.items });
+    void this.#dead.flush();
+  }
+
+  #alarmTooLarge(stream: string, id: string, rej: Rejection, how = 'read whole'): void {
+    this.#log.warn(`${stream} entry ${id} stepped over (${how}): ${rej.message}`);
+    this.#alarm('entry_too_large', stream, () => `entry ${id} was stepped over: ${rej.message} (dead-lettered as entry_too_large, the first ${LETTER_FIELD_CHARS} characters of each field kept)`);
   }
 
   /** Counts a rejection and queues its dead letter (see {@link Rejecter}). */
   reject(stream: string, entryId: string, fields: string[], rej: Rejection): void {
     this.#agg.reject(rej.code);
+    if (rej.code === 'entry_too_large') this.#alarmTooLarge(stream, entryId, rej);
     if (this.#dead.alreadyWritten(stream, entryId)) return;
     // A batch item's letter carries just that item: the whole batch would repeat per bad item.
     const original = rej.index !== undefined ? ['item', JSON.stringify(rej.item) ?? 'null'] : fields;

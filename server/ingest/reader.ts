@@ -4,6 +4,8 @@
  * (logs, backs off, goes on), and rebuilds the connection when a read outlives its block time plus
  * a grace (a half-open connection). On request, and after every failed read, one read is a probe
  * that also asks Redis about the streams' history at exactly the reader's position (history.ts).
+ * After a failed read it also asks for a careful read (`recover`), which steps over an entry too
+ * large to read: otherwise the same read would fail forever.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
@@ -25,8 +27,8 @@ export interface StreamReaderOptions {
 }
 
 export interface ReaderEvents {
-  /** Called with the entries of one read, in stream order; cursors advance after it returns. */
-  onEntries(key: string, entries: RawEntries): void;
+  /** Called with the entries of one read, in stream order, and the cursor they follow; cursors advance after it returns. */
+  onEntries(key: string, entries: RawEntries, after: string): void;
   /** A read succeeded (`ok`) or failed. */
   onStatus(ok: boolean, error?: string): void;
   /** Backpressure: a promise to wait for before the next reply is applied (e.g. a dead-letter backlog). */
@@ -36,6 +38,13 @@ export interface ReaderEvents {
    * the cursors and counts stand exactly where they stood when Redis ran it.
    */
   onProbe?(probes: Probe[]): void;
+  /**
+   * A read failed: read on carefully from these cursors (one per key), calling `advance` with the
+   * new cursor and how many entries it stepped over, in the same tick as it applies entries of key
+   * `i` (a checkpoint must never see the aggregate ahead of the cursors). Resolves true when it
+   * moved a cursor; it must not throw.
+   */
+  recover?(cursors: readonly string[], advance: (i: number, cursor: string, entries: number) => void): Promise<boolean>;
 }
 
 /** One read's reply, and the probe that came with it. */
@@ -56,6 +65,8 @@ export class StreamReader {
   #done: Promise<void> | null = null;
   /** The next read goes with a probe; also after every failed read, so nothing is delivered after an outage before it. */
   #probeDue = false;
+  /** Whether the read in flight was sent on a ready connection (else it failed unsent: nothing to read carefully). */
+  #sentReady = false;
   readonly cursors: string[];
   /** Moves with the cursors: every entry delivered is one more accounted for. */
   readonly counted: (number | null)[];
@@ -116,12 +127,26 @@ export class StreamReader {
           this.#conn?.disconnect();
           this.#conn = null;
         }
+        if (this.#sentReady && (await this.#recover())) {
+          backoffMs = 50;
+          continue; // moved on: try the plain read again at once
+        }
         await new Promise((r) => setTimeout(r, backoffMs));
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
     this.#conn?.disconnect();
     this.#conn = null;
+  }
+
+  /** Runs the careful read after a failure; true when a cursor moved. */
+  async #recover(): Promise<boolean> {
+    if (!this.#events.recover || this.#stopped) return false;
+    return this.#events.recover([...this.cursors], (i, c, entries) => {
+      this.cursors[i] = c;
+      const n = this.counted[i];
+      if (n !== null && n !== undefined) this.counted[i] = n + entries;
+    });
   }
 
   /** The cursors as they will stand once `reply` is delivered. */
@@ -145,6 +170,7 @@ export class StreamReader {
 
   #readOnce(conn: Redis, cursors: string[]): Promise<Read> {
     const { keys, blockMs, count, graceMs } = this.#opts;
+    this.#sentReady = conn.status === 'ready';
     const probe = this.#probeDue && this.#events.onProbe !== undefined;
     this.#probeDue = false;
     const read: Promise<Read> = probe
@@ -164,7 +190,7 @@ export class StreamReader {
       const idx = this.#opts.keys.indexOf(key);
       if (idx < 0 || !Array.isArray(entries) || entries.length === 0) continue;
       try {
-        this.#events.onEntries(key, entries);
+        this.#events.onEntries(key, entries, this.cursors[idx]!);
       } catch (e) {
         // A bug in a handler must not stop ingest; the entries are skipped and said so loudly.
         this.#log.error(`handler failed on ${key}: ${(e as Error).stack ?? e}`);

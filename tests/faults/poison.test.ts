@@ -23,6 +23,11 @@ const ORDERS: [Record<string, string>, string][] = [
   [{ id: 'p13', amount: '1.00', region: '<script>' }, 'bad_region'],
   [{ batch: '[{"id":"b1","amount":"1.00"' }, 'bad_batch'],
   [{ batch: JSON.stringify(Array.from({ length: 10_001 }, (_, i) => ({ id: `big${i}`, amount: '1.00' }))) }, 'batch_too_large'],
+  // Found by integrating from docs/ingest.md alone: each was accepted before.
+  [{ batch: JSON.stringify([{ id: 'b9', amount: '1.00' }]), id: 'p14', amount: '2.00' }, 'ambiguous_entry'],
+  [{ id: ' p15', amount: '1.00' }, 'bad_id'],
+  [{ id: 'p16 ', amount: '1.00' }, 'bad_id'],
+  [{ id: 'ok0', amount: '999.00' }, 'conflicting_retry'], // ok0 was counted with 0.00 just before: the first amount stays
 ];
 
 describe('poison input', () => {
@@ -69,6 +74,10 @@ describe('poison input', () => {
       expect(f[f.indexOf('reason') + 1]).toMatch(new RegExp(`^${code}: .+`));
     }
     expect(codes).toEqual(expected);
+    // A dead letter copies at most the first 1,024 characters of each field (the 1 MB amount, the 300 kB batch).
+    for (const [, f] of dead) for (const v of f) expect(v.length).toBeLessThanOrEqual(2048);
+    const p7 = dead.find(([, f]) => f.includes('p7'))![1];
+    expect(JSON.parse(p7[p7.indexOf('truncated') + 1]!)).toEqual([{ field: 'amount', bytes: 1 << 20 }]);
     expect(rig.server.proc.exitCode).toBeNull();
     c.disconnect();
   }, 60_000);

@@ -91,6 +91,23 @@ describe('DedupeWindow', () => {
       }),
     );
   });
+  it('tells a retry with another tag (amount) from a plain retry, across rotations and growth (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 20 })), { maxLength: 400 }), (xs) => {
+        const d = new DedupeWindow({ windowMs: 1000, withTags: true });
+        const first = new Map<number, { tag: number; at: number }>();
+        let t = T0;
+        for (const [id, tag, dt] of xs) {
+          t += dt;
+          const f = first.get(id);
+          const r = d.admitTagged(String(id), t, tag);
+          if (f !== undefined && t - f.at < 1000) expect(r).toBe(f.tag === tag ? 'duplicate' : 'conflict');
+          if (r === 'new') first.set(id, { tag, at: t });
+          else expect(r).toBe(first.get(id)!.tag === tag ? 'duplicate' : 'conflict');
+        }
+      }),
+    );
+  });
   it('shortens the window when the memory bound is hit, and says so', () => {
     const d = new DedupeWindow({ windowMs: 60_000, maxIds: 10 });
     for (let i = 0; i < 25; i++) d.admit(`id${i}`, T0);
@@ -115,8 +132,8 @@ describe('Aggregator', () => {
 
   it('counts a retried order or logistics id once', () => {
     const a = make();
-    expect(a.applyOrder(order('a', 100, T0), T0)).toBe(true);
-    expect(a.applyOrder(order('a', 100, T0), T0 + 5000)).toBe(false);
+    expect(a.applyOrder(order('a', 100, T0), T0)).toBe('counted');
+    expect(a.applyOrder(order('a', 100, T0), T0 + 5000)).toBe('duplicate');
     expect(a.applyLogistics({ id: 'a', stage: 'picked', parcels: 2, tsMs: T0 }, T0)).toBe(true); // another stream: its own ids
     expect(a.applyLogistics({ id: 'a', stage: 'picked', parcels: 2, tsMs: T0 }, T0 + 1)).toBe(false);
     expect(a.totals()).toMatchObject({ gmvMinor: '100', orders: 1, duplicates: 2 });
@@ -192,9 +209,10 @@ describe('Aggregator', () => {
 
 describe('Aggregator checkpoints', () => {
   const make = () => new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: [1000n, 5000n], alertDefaultTtlMs: 60_000, dedupeWindowMs: 10_000 });
-  /** What Redis would hold after appending every journal: generation → words. */
-  const store = () => {
+  /** What Redis would hold after appending every journal: generation → words (and tags, unless `withTags` is false: an older version). */
+  const store = (withTags = true) => {
     const blobs = new Map<string, number[]>();
+    const tags = new Map<string, number[]>();
     const series = new Map<number, { orders: number[]; gmvMinor: number[] }>();
     return {
       save(cp: ReturnType<Aggregator['checkpoint']>) {
@@ -203,18 +221,23 @@ describe('Aggregator checkpoints', () => {
           for (const seg of cp.journals[s].segments) {
             const key = `${s}:${seg.gen}`;
             blobs.set(key, cp.journals[s].replace ? [...seg.words] : [...(blobs.get(key) ?? []), ...seg.words]);
+            if (withTags && seg.tags) tags.set(key, cp.journals[s].replace ? [...seg.tags] : [...(tags.get(key) ?? []), ...seg.tags]);
           }
-          for (const g of cp.journals[s].dropped) blobs.delete(`${s}:${g}`);
+          for (const g of cp.journals[s].dropped) {
+            blobs.delete(`${s}:${g}`);
+            tags.delete(`${s}:${g}`);
+          }
         }
         return cp.state;
       },
       load(state: ReturnType<Aggregator['checkpoint']>['state']) {
         const w = (s: 'orders' | 'logistics', g: number | null) => (g === null || !blobs.has(`${s}:${g}`) ? null : Uint32Array.from(blobs.get(`${s}:${g}`)!));
+        const t = (g: number | null) => (g === null || !tags.has(`orders:${g}`) ? null : Uint32Array.from(tags.get(`orders:${g}`)!));
         const d = state.dedupe;
         return {
           series,
           blobs: {
-            orders: { current: w('orders', d.orders.gen), previous: w('orders', d.orders.previousGen) },
+            orders: { current: w('orders', d.orders.gen), previous: w('orders', d.orders.previousGen), currentTags: t(d.orders.gen), previousTags: t(d.orders.previousGen) },
             logistics: { current: w('logistics', d.logistics.gen), previous: w('logistics', d.logistics.previousGen) },
           },
         };
@@ -265,8 +288,9 @@ describe('Aggregator checkpoints', () => {
     const b = make();
     const l = st.load(saved);
     b.restore(saved, l.series, l.blobs);
-    expect(b.applyOrder(order('x', 10, T0 + 2), T0 + 2)).toBe(false);
-    expect(b.applyOrder(order('y', 20, T0 + 2), T0 + 2)).toBe(false);
+    expect(b.applyOrder(order('x', 10, T0 + 2), T0 + 2)).toBe('duplicate');
+    expect(b.applyOrder(order('y', 20, T0 + 2), T0 + 2)).toBe('duplicate');
+    expect(b.applyOrder(order('y', 21, T0 + 2), T0 + 2)).toBe('conflict');
     expect(b.series.all()).toEqual(a.series.all());
   });
 
@@ -280,8 +304,23 @@ describe('Aggregator checkpoints', () => {
     const b = make();
     const l = st.load(saved);
     b.restore(saved, l.series, l.blobs);
-    expect(b.applyOrder(order('x', 10, T0 + 1), T0 + 1)).toBe(false);
+    expect(b.applyOrder(order('x', 10, T0 + 1), T0 + 1)).toBe('duplicate');
+    expect(b.applyOrder(order('x', 11, T0 + 1), T0 + 1)).toBe('conflict');
     expect(b.series.all()).toEqual(a.series.all());
+  });
+
+  it('loads a checkpoint written before amounts were tagged: its ids stay retries, never conflicts', () => {
+    const a = make();
+    a.applyOrder(order('old', 10, T0), T0);
+    const st = store(false);
+    const saved = st.save(a.checkpoint());
+    const b = make();
+    const l = st.load(saved);
+    b.restore(saved, l.series, l.blobs);
+    expect(b.applyOrder(order('old', 99, T0 + 1), T0 + 1)).toBe('duplicate');
+    expect(b.applyOrder(order('new', 5, T0 + 1), T0 + 1)).toBe('counted');
+    expect(b.applyOrder(order('new', 6, T0 + 2), T0 + 2)).toBe('conflict');
+    expect(b.totals()).toMatchObject({ orders: 2, duplicates: 1, gmvMinor: '15' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCheckpoint } from '../../server/checkpoint';
+import { alignTags, parseCheckpoint } from '../../server/checkpoint';
 import { Aggregator } from '../../server/aggregate/aggregator';
 import { seriesChunkProblem } from '../../server/aggregate/state-check';
 
@@ -81,5 +81,17 @@ describe('seriesChunkProblem', () => {
     expect(seriesChunkProblem(2, { orders: [1, '2'], gmvMinor: [1, 2] })).toMatch(/series chunk 2\.orders\[1\]/);
     expect(seriesChunkProblem(0, { orders: 'x', gmvMinor: [] })).toMatch(/orders is not an array/);
     expect(seriesChunkProblem(Number.NaN, { orders: [], gmvMinor: [] })).toMatch(/index/);
+  });
+});
+
+describe('alignTags', () => {
+  const hashes = (n: number): Buffer => Buffer.alloc(n * 16, 7);
+  const tags = (...t: number[]): Buffer => Buffer.from(new Uint32Array(t).buffer);
+  it('pairs tag elements with hash elements from the end: an older version pushed the first hashes without tags', () => {
+    expect(alignTags([hashes(2), hashes(1), hashes(2)], [tags(5), tags(6, 7)])).toEqual(new Uint32Array([0, 0, 5, 6, 7]));
+    expect(alignTags([hashes(2)], [])).toBeNull();
+  });
+  it('leaves ids unknown (0) from the first element whose lengths disagree', () => {
+    expect(alignTags([hashes(1), hashes(2)], [tags(1, 2), tags(3)])).toEqual(new Uint32Array([0, 0, 0]));
   });
 });

@@ -70,6 +70,17 @@ describe('event definition', () => {
     [{ lastYear: { total: '100.00', curve: [[0, '10'], [60, '5']] } }, /lastYear\.curve\[1\]\[1\]/],
     [{ lastYear: { total: '100.00', curve: [[0, '0'], [60, '500']] } }, /ends above lastYear\.total/],
     [{ lastYear: { curve: [] } }, /lastYear\.total/],
+    // Typos fail at start instead of silently falling back to a default.
+    [{ timezone: 'Asia/Shanghai' }, /e\.json: timezone is not a known key \(did you mean "timeZone"\?\)/],
+    [{ targt: '1.00' }, /e\.json: targt is not a known key; known keys: name, t0/],
+    [{ currency: { code: 'CNY', minorDigits: 2, symbol: '¥' } }, /currency\.symbol is not a known key/],
+    [{ flashSkus: [{ sku: 'a', name: 'x', stock: 1, Stock: 2 }] }, /flashSkus\[0\]\.Stock is not a known key \(did you mean "stock"\?\)/],
+    [{ lastYear: { total: '1.00', curves: [] } }, /lastYear\.curves is not a known key/],
+    // Minor digits are checked against ISO 4217: JPY with 2 would read every amount 100× too small.
+    [{ currency: { code: 'JPY', minorDigits: 2 } }, /currency\.minorDigits is 2 but ISO 4217 gives JPY 0; set "nonIsoMinorDigits": true/],
+    [{ currency: { code: 'KWD', minorDigits: 2 } }, /currency\.minorDigits is 2 but ISO 4217 gives KWD 3/],
+    [{ currency: { code: 'XYZ', minorDigits: 2 } }, /currency\.code "XYZ" is not an ISO 4217 currency/],
+    [{ currency: { code: 'JPY', minorDigits: 2, nonIsoMinorDigits: 'yes' } }, /currency\.nonIsoMinorDigits must be true or false/],
   ])('%o fails naming the field', (patch, re) => {
     expect(() => parseEventDefinition({ ...good, ...patch }, 'e.json', NOW)).toThrow(re);
   });
@@ -90,6 +101,15 @@ describe('event definition', () => {
     expect(e.milestonesMinor).toEqual([1_000_000_000n, 5_000_000_000n, 10_000_000_000n]);
     expect(e.lastYearMinor).toBe(5_000_000_000n);
     expect(e.lastYearCurve).toEqual([[0, 0n], [71, 1_000_000_000n]]);
+  });
+  it('takes ISO 4217 minor digits (not CLDR\'s) and allows others only when the file says so', () => {
+    const with_ = (currency: object) => parseEventDefinition({ ...good, milestones: ['10000000', '100000000'], currency }, 'e.json', NOW);
+    expect(with_({ code: 'JPY', minorDigits: 0 }).minorDigits).toBe(0);
+    expect(with_({ code: 'KWD', minorDigits: 3 }).minorDigits).toBe(3);
+    expect(with_({ code: 'HUF', minorDigits: 2 }).minorDigits).toBe(2); // ICU/CLDR says 0
+    expect(with_({ code: 'JPY', minorDigits: 2, nonIsoMinorDigits: true }).minorDigits).toBe(2);
+    expect(with_({ code: 'PTS', minorDigits: 0, nonIsoMinorDigits: true }).currency).toBe('PTS');
+    expect(with_({ code: 'CNY', minorDigits: 2, nonIsoMinorDigits: false }).minorDigits).toBe(2);
   });
   it('names WARROOM_T0 when the override is bad', () => {
     expect(() => parseEventDefinition(good, 'e.json', NOW, 'soon')).toThrow(/WARROOM_T0/);

@@ -24,6 +24,9 @@ describe('orders: single form', () => {
     [{ id: 'x'.repeat(129), amount: '1' }, 'bad_id'],
     [{ id: 'é', amount: '1' }, 'bad_id'],
     [{ id: 'a\nb', amount: '1' }, 'bad_id'],
+    [{ id: ' o-1', amount: '1' }, 'bad_id'],
+    [{ id: 'o-1 ', amount: '1' }, 'bad_id'],
+    [{ id: ' ', amount: '1' }, 'bad_id'],
     [{ id: 'a' }, 'missing_amount'],
     [{ id: 'a', amount: 'NaN' }, 'bad_amount'],
     [{ id: 'a', amount: '1e309' }, 'bad_amount'],
@@ -49,7 +52,8 @@ describe('orders: single form', () => {
   it('accepts the contract bounds exactly', () => {
     expect(one({ id: 'a', amount: '0' }).orders).toHaveLength(1);
     expect(one({ id: 'a', amount: '1000000000000.00' }).orders).toHaveLength(1);
-    expect(one({ id: ' ~', amount: '1' }).orders).toHaveLength(1);
+    expect(one({ id: '!~', amount: '1' }).orders).toHaveLength(1);
+    expect(one({ id: 'o 1', amount: '1' }).orders).toHaveLength(1); // a space inside is part of the id
     expect(one({ id: 'a', amount: '1', ts: String(T + 5 * 60_000) }).orders).toHaveLength(1);
   });
 });
@@ -61,6 +65,26 @@ describe('orders: batched form', () => {
     expect(r.orders.map((x) => [x.id, x.amountMinor, x.qty])).toEqual([['b1', 105, 1], ['b5', 200, 2]]);
     expect(r.rejections.map((x) => [x.index, x.code])).toEqual([[1, 'bad_amount'], [2, 'bad_batch_item'], [3, 'bad_amount']]);
     expect(r.rejections[0]!.item).toEqual({ id: 'b2', amount: 'x' });
+  });
+  it('rejects an entry that has both a batch and a single order\'s id or amount, counting none of it', () => {
+    const batch = JSON.stringify([{ id: 'b1', amount: '1.00' }]);
+    for (const extra of [['id', 'o-1', 'amount', '5.00'], ['id', 'o-1'], ['amount', '5.00']]) {
+      const r = decodeOrdersEntry(ID, ['batch', batch, ...extra], o);
+      expect(r.orders).toEqual([]);
+      expect(r.rejections.map((x) => x.code)).toEqual(['ambiguous_entry']);
+    }
+    expect(decodeOrdersEntry(ID, ['region', 'CN-GD', 'batch', batch], o).orders).toHaveLength(1); // other fields are ignored as ever
+  });
+  it('rejects padded ids inside a batch too, and keeps each order\'s position', () => {
+    const r = decodeOrdersEntry(ID, ['batch', JSON.stringify([{ id: 'b1', amount: '1' }, { id: 'b1 ', amount: '1' }, { id: 'b3', amount: '1' }])], o);
+    expect(r.rejections.map((x) => [x.index, x.code])).toEqual([[1, 'bad_id']]);
+    expect(r.at).toEqual([0, 2]);
+  });
+  it('judges ts against the entry time it is given (the server clock for an ID stamped ahead)', () => {
+    const now = T - 3600_000;
+    expect(decodeOrdersEntry(ID, flat({ id: 'a', amount: '1', ts: String(T) }), o, now).rejections[0]?.code).toBe('ts_out_of_range');
+    expect(decodeOrdersEntry(ID, flat({ id: 'a', amount: '1' }), o, now).orders[0]?.tsMs).toBe(now);
+    expect(decodeLogistics(ID, flat({ id: 'l', stage: 'picked' }), o, now)).toMatchObject({ ok: true, value: { tsMs: now } });
   });
   it('rejects a batch that is not a JSON array, or too long', () => {
     expect(decodeOrdersEntry(ID, ['batch', '{'], o).rejections[0]!.code).toBe('bad_batch');

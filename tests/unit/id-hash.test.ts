@@ -75,3 +75,30 @@ describe('IdHashSet while growing', () => {
     expect(s.words().length).toBe(ref.size * 4);
   });
 });
+
+describe('IdHashSet with values', () => {
+  it('keeps each hash\'s first value through an incremental growth, and dumps them aligned', () => {
+    const s = new IdHashSet(16, true);
+    for (let i = 0; i < 50_000; i++) {
+      hashId(`v${i % 30_000}`);
+      const got = s.addOrGet(1 + (i % 30_000));
+      expect(got).toBe(i < 30_000 ? -1 : 1 + (i % 30_000)); // the first value wins
+      hashId(`v${(i * 7) % 30_000}`);
+      expect(s.get()).toBe((i * 7) % 30_000 <= i ? 1 + ((i * 7) % 30_000) : -1);
+    }
+    const { words, values } = s.dump();
+    const copy = new IdHashSet(16, true);
+    copy.addWords(words, values);
+    for (const i of [0, 1, 12_345, 29_999]) {
+      hashId(`v${i}`);
+      expect(copy.get()).toBe(1 + i);
+    }
+  });
+  it('a set without values answers 0 for a present hash', () => {
+    const s = new IdHashSet(16);
+    hashId('a');
+    expect(s.addOrGet(9)).toBe(-1);
+    expect(s.get()).toBe(0);
+    expect(s.addOrGet(9)).toBe(0);
+  });
+});
