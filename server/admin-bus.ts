@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from './log';
+import { whenReady } from './redis';
 
 /** What one node tells the others. `revoke` names the credential or the account whose sockets must go. */
 export type AdminMessage = { kind: 'banner' } | { kind: 'event' } | { kind: 'reload' } | { kind: 'revoke'; cred?: string; username?: string };
@@ -71,6 +72,10 @@ export class AdminBus {
         if (this.#subscribedOnce) run({ kind: 'resync' });
       });
     }
+    // Subscribe only on a ready connection: a SUBSCRIBE queued while it connects can go out before
+    // ioredis's own start-up commands (CLIENT SETNAME, the INFO ready check), which Redis then
+    // refuses in subscriber mode, and the subscription is silently lost (seen ~1 start in 6).
+    await whenReady(this.#sub, 1000);
     await this.#sub.subscribe(this.#channel);
     this.#subscribedOnce = true;
   }

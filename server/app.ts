@@ -25,7 +25,7 @@ import { attachSockets } from './sockets';
 import { AdminPlane } from './admin';
 import { AdminBus } from './admin-bus';
 import { Lease, type LeaseHolder } from './lease';
-import { connectRedis, streamKeys } from './redis';
+import { connectRedis, streamKeys, whenReady } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { CheckpointWatch } from './checkpoint-watch';
 import { resume, StartRefused } from './resume';
@@ -78,22 +78,6 @@ async function whenReachable<T>(what: string, run: () => Promise<T>, log: Logger
       await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
     }
   }
-}
-
-/** Resolves once `conn` is ready, or rejects after `ms` (the caller retries). */
-function whenReady(conn: Redis, ms: number): Promise<void> {
-  if (conn.status === 'ready') return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      conn.off('ready', done);
-      reject(new Error('not connected'));
-    }, ms);
-    conn.once('ready', done);
-  });
 }
 
 export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {

@@ -57,3 +57,19 @@ export function compareEntryIds(a: string, b: string): number {
   const d = Number(am) - Number(bm);
   return d !== 0 ? Math.sign(d) : Math.sign(Number(as) - Number(bs));
 }
+
+/** Resolves once `conn` is ready; rejects after `ms` (the caller retries). */
+export function whenReady(conn: Redis, ms: number): Promise<void> {
+  if (conn.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      conn.off('ready', done);
+      reject(new Error('not connected'));
+    }, ms);
+    conn.once('ready', done);
+  });
+}

@@ -42,8 +42,12 @@ const admin = (s: ServerProcess, path: string, method: string, body?: unknown): 
 async function reaches(s: TestSocket, ev: 'banner' | 'reload' | 'disconnect', act: () => Promise<unknown>): Promise<number> {
   const got = new Promise<void>((res) => s.once(ev, () => res()));
   const t0 = Date.now();
-  await act();
-  await Promise.race([got, sleep(5000).then(() => Promise.reject(new Error(`${ev} did not reach the other node's socket within 5 s`)))]);
+  const done = await act();
+  const status = done instanceof Response ? ` (the action answered ${done.status})` : '';
+  await Promise.race([got, sleep(5000).then(() => Promise.reject(new Error(`${ev} did not reach the other node's socket within 5 s${status}; connected: ${s.connected}`)))]).catch((e: Error) => {
+    process.stdout.write(`A LOG\n${a.log().slice(-2500)}\nB LOG\n${b.log().slice(-2500)}\n`);
+    throw e;
+  });
   return Date.now() - t0;
 }
 
@@ -152,14 +156,15 @@ describe('two servers on one key prefix', () => {
         .map((l) => /addr=(\S+)/.exec(l)![1]!),
     );
     expect(bConns.size).toBeGreaterThanOrEqual(3); // main, checkpoint, lease (+ reader, admin bus)
-    const monitorOf = new Redis(redis.url);
-    const monitor = await monitorOf.monitor();
-    // ioredis may report a monitor line that raced its mode switch as a queue error: not ours to fail on.
+    // Our own monitor connection, with its listeners on before it connects: lines that reach
+    // ioredis before it has switched to monitoring are reported as a queue error (not ours to fail on).
+    const monitor = new Redis(redis.url, { monitor: true, lazyConnect: true });
     monitor.on('error', () => undefined);
     // Redis 7 feeds MONITOR a script call, then the commands the script runs (source "lua"): those
     // belong to the last call before them. Checked first with a probe of our own.
     const seen: { source: string; cmd: string }[] = [];
     monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, cmd: String(args[0]).toUpperCase() }));
+    await Promise.all([new Promise((r) => monitor.once('monitoring', r)), monitor.connect()]);
     await r.eval("return redis.call('GET', 'lease-monitor-probe')", 0);
     await waitFor(() => (seen.some((e) => e.source === 'lua') ? true : undefined), 5000, 'the probe on MONITOR');
     const probe = seen.findIndex((e) => e.cmd === 'EVAL');
@@ -179,7 +184,6 @@ describe('two servers on one key prefix', () => {
     watching = false;
     await watch;
     monitor.disconnect();
-    monitorOf.disconnect();
     process.stdout.write(`lease (processes): the resumed owner's log:\n${b.log().split('\n').slice(-12).join('\n')}\n`);
     expect(code).toBe(3);
     expect([...fences]).toEqual([tokenA2]);
