@@ -47,6 +47,8 @@ export interface Warroom {
   lease: Lease;
   /** Settles if this process loses the lease to another (it has stopped counting then). */
   leaseLost: Promise<LeaseHolder | null>;
+  /** Resolves when a standby's takeover failed (it released the lease and counts nothing): exit. */
+  takeOverFailed: Promise<Error>;
   publisher: Publisher;
   checkpointer: Checkpointer;
   alarms: AlarmBoard;
@@ -149,6 +151,10 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   let watch: CheckpointWatch | undefined;
 
   let historyTimer: NodeJS.Timeout | undefined;
+  /** Set by close(): a takeover still loading starts nothing. */
+  let closing = false;
+  let takeOverFailed: (e: Error) => void = () => undefined;
+  const takeOverFailure = new Promise<Error>((resolve) => (takeOverFailed = resolve));
   /** Starts counting once the lease is ours: from the checkpoint as it stands now (the previous owner's last). */
   const takeOver = async (): Promise<void> => {
     const resumed = await resume({
@@ -168,6 +174,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       now,
       log,
     });
+    if (closing) return; // stopped while loading: start nothing
     aggregator = resumed.aggregator;
     checkpointer = resumed.checkpointer;
     if (resumed.epoch !== null) epoch = resumed.epoch;
@@ -219,7 +226,9 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     // From here on every alarm change is saved at once (twice: a save in flight was taken before
     // the change), so a crash right after an alarm cannot lose it. What was raised while starting
     // is saved before the server says it is up.
-    persistAlarms = () => void checkpointer.save().then(() => checkpointer.save());
+    // Deferred to the next turn: an alarm raised while a batch is being applied must not save the
+    // aggregate ahead of the cursors, which move once the batch is done.
+    persistAlarms = () => void setImmediate(() => void checkpointer.save().then(() => checkpointer.save()));
     if (alarms.list().length > 0) await checkpointer.save();
     if (lease.role !== 'owner') await stopCounting(); // lost while loading
   };
@@ -227,8 +236,9 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   const stopCounting = async (): Promise<void> => {
     clearInterval(historyTimer);
     publisher.stop();
-    await ingest?.stop();
-    await checkpointer.stop(); // its final save is refused: no token
+    if (!ingest) return; // nothing counted yet: the placeholder checkpointer must never save
+    await ingest.stop();
+    await checkpointer.stop(); // its final save is refused when the lease is lost: no token
   };
   const leaseLost = new Promise<LeaseHolder | null>((resolve) =>
     lease.onLost((by) => void stopCounting().catch((e: Error) => log.error(`stopping after the lease was lost: ${e.message}`)).finally(() => resolve(by))),
@@ -294,7 +304,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       creds,
       admin,
       state: () => (counting() ? state() : null),
-      drill: (dim, key) => aggregator.drill(dim, key),
+      drill: (dim, key) => (counting() ? aggregator.drill(dim, key) : null),
       corsOrigins: config.corsOrigins,
       sessionTtlMs: config.sessionTtlMs,
       limits: {
@@ -362,9 +372,11 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   } else {
     lease.standBy(() =>
       takeOver().catch(async (e: unknown) => {
-        // A refused resume must not hold the lease while counting nothing.
-        if (e instanceof StartRefused) await lease.release().catch(() => undefined);
-        throw e;
+        // A failed takeover must not hold the lease while counting nothing: let another process have it.
+        log.error(`taking over failed: ${(e as Error).stack ?? e}`);
+        await stopCounting().catch(() => undefined);
+        await lease.release().catch(() => undefined);
+        takeOverFailed(e as Error);
       }),
     );
   }
@@ -395,7 +407,9 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     creds,
     admin,
     state,
+    takeOverFailed: takeOverFailure,
     async close() {
+      closing = true;
       watch?.stop();
       loopDelay.disable();
       creds.stop();
@@ -403,8 +417,11 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       publisher.stop();
       sockets.close();
       bus.stop();
-      await ingest?.stop();
-      await checkpointer.stop();
+      // Only a checkpointer that took over saves: the placeholder's save would overwrite the checkpoint.
+      if (ingest) {
+        await ingest.stop();
+        await checkpointer.stop();
+      }
       await lease.release(); // after the last save: a standby takes over at once
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));

@@ -170,7 +170,12 @@ export class Lease {
       this.#busy = true;
       this.tryAcquire()
         .then(
-          (won) => (won ? takeOver() : undefined),
+          (won) => {
+            // Renewals share the busy flag: the lease must be renewed while the takeover loads the
+            // checkpoint (which may outlast the lease), so the poll is done here.
+            this.#busy = false;
+            return won ? takeOver() : undefined;
+          },
           (e: Error) => this.#warnOnce(`lease: Redis not reachable (${e.message}); still standing by`),
         )
         .catch((e: Error) => this.#o.log.error(`taking over failed: ${e.stack ?? e.message}`))

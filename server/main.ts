@@ -55,6 +55,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   // Another process took over while this one was stalled: its count is stale. Exit (status 3);
   // started again, it joins as a standby.
+  // A standby whose takeover failed released the lease; started again, it stands by anew.
+  void app.takeOverFailed.then((e) => {
+    log.error(`exiting: taking over failed: ${e.message}`);
+    app.close().finally(() => process.exit(e instanceof StartRefused ? 2 : 1));
+    setTimeout(() => process.exit(1), 5000).unref();
+  });
   void app.leaseLost.then(() => {
     log.error('exiting: this process no longer holds the ingest lease');
     app.close().finally(() => process.exit(3));

@@ -115,12 +115,12 @@ export class SessionStore {
     for (const d of ds) this.#cache.set(d, { rec: null, checkedMs: this.#now(), renewedMs: 0 });
   }
 
-  /** Forgets cache entries too old to stand in for Redis (bounded memory). */
   /** Forgets the cached sessions of an account (another node ended them): the next use asks Redis. */
   forget(username: string): void {
     for (const [d, c] of this.#cache) if (c.rec?.kind === 'account' && c.rec.username === username) this.#cache.delete(d);
   }
 
+  /** Forgets cache entries too old to stand in for Redis (bounded memory). */
   prune(): void {
     const now = this.#now();
     for (const [d, c] of this.#cache) if (now - c.checkedMs > STALE_OK_MS) this.#cache.delete(d);
