@@ -52,6 +52,11 @@ export function dropSocket(s: Socket): void {
 export class ResyncQueue<T> {
   readonly #waiting = new Map<Socket, (snap: T) => void>();
   readonly #snapshot: () => T;
+  /**
+   * One snapshot serves every resync between two ticks (after an alarm's new epoch every screen
+   * asks at once: one build instead of one per screen); dropped by {@link serve} before each tick.
+   */
+  #cached: T | undefined;
 
   constructor(snapshot: () => T) {
     this.#snapshot = snapshot;
@@ -59,13 +64,15 @@ export class ResyncQueue<T> {
 
   ask(s: Socket, ack: (snap: T) => void): void {
     if (this.#waiting.has(s) || s.disconnected) return;
-    if (outbound(s).writable) return ack(this.#snapshot());
+    if (outbound(s).writable) return ack((this.#cached ??= this.#snapshot()));
     this.#waiting.set(s, ack);
     s.once('disconnect', () => this.#waiting.delete(s));
   }
 
   /** Answers the waiting requests whose transport became writable (called before each tick). */
   serve(): void {
+    // Built before this tick is sent: never reused after it (its seq would be one behind).
+    this.#cached = undefined;
     if (this.#waiting.size === 0) return;
     let snap: T | undefined;
     for (const [s, ack] of this.#waiting) {
