@@ -15,7 +15,7 @@
  * acquired since (that would have created it), so the holder writes its token back.
  */
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from './log';
 import type { Fence } from './fence';
@@ -40,10 +40,16 @@ export interface LeaseOptions {
   log: Logger;
 }
 
-/** KEYS: lease, fence. ARGV: holder JSON without the token, ttl. Returns {token, value} or {0, current holder}. */
+/**
+ * KEYS: lease, fence. ARGV: holder JSON without the token, ttl, a random base. Returns {token, value}
+ * or {0, current holder}. A missing counter (a new prefix, or Redis emptied) starts at the random
+ * base, not at 1: after a FLUSHALL an old owner still holding token 1 must not meet a new owner
+ * with token 1, both passing the fence.
+ */
 const ACQUIRE = `
 local cur = redis.call('GET', KEYS[1])
 if cur then return {0, cur} end
+if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[2], ARGV[3]) end
 local token = redis.call('INCR', KEYS[2])
 local value = '{"token":' .. token .. ',' .. string.sub(ARGV[1], 2)
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
@@ -66,8 +72,11 @@ const RELEASE = `
 if redis.call('GET', KEYS[2]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Where a new fence counter starts: random below 2^40 (tokens stay exact in Lua's and JS's doubles). */
+const randomTokenBase = (): number => randomInt(0, 2 ** 40);
+
 type LeaseRedis = Redis & {
-  warroomLeaseAcquire(lease: string, fence: string, holder: string, ttl: number): Promise<[number, string]>;
+  warroomLeaseAcquire(lease: string, fence: string, holder: string, ttl: number, base: number): Promise<[number, string]>;
   warroomLeaseRenew(lease: string, fence: string, token: string, value: string, ttl: number): Promise<number>;
   warroomLeaseRelease(lease: string, fence: string, token: string): Promise<number>;
 };
@@ -143,7 +152,7 @@ export class Lease {
   async tryAcquire(): Promise<boolean> {
     if (this.#role !== 'standby') return this.#role === 'owner';
     const me = JSON.stringify({ host: hostname(), pid: process.pid, sinceMs: this.#o.now(), node: this.#node });
-    const [token, value] = await this.#answer(this.#redis.warroomLeaseAcquire(this.keys.lease, this.keys.fence, me, this.#o.ttlMs));
+    const [token, value] = await this.#answer(this.#redis.warroomLeaseAcquire(this.keys.lease, this.keys.fence, me, this.#o.ttlMs, randomTokenBase()));
     const holder = parseHolder(value);
     if (token === 0) {
       if (holder?.node !== this.#holder?.node || holder?.token !== this.#holder?.token) {

@@ -106,6 +106,22 @@ describe('the ingest lease', () => {
     expect(await b.tryAcquire()).toBe(true);
     expect(b.token).toBeGreaterThan(t);
   });
+
+  it('after Redis lost its data, a newcomer that takes the lease first never gets the old owner\'s token: the old owner loses at its next renewal', async () => {
+    const p = prefix();
+    const a = lease(p);
+    const lost: (LeaseHolder | null)[] = [];
+    a.onLost((by) => lost.push(by));
+    expect(await a.tryAcquire()).toBe(true);
+    const old = a.token!;
+    await redis.del(leaseKeys(p).lease, leaseKeys(p).fence); // FLUSHALL, as far as this prefix goes
+    const b = lease(p);
+    expect(await b.tryAcquire()).toBe(true); // before the old owner's renewal
+    expect(b.token).not.toBe(old);
+    await waitFor(() => (lost.length > 0 ? true : undefined), 5000, 'the old owner to lose');
+    expect(a.role).toBe('fenced');
+    expect(await new FencedBatch(leaseKeys(p).fence, old).set(`${p}probe`, 'stale').exec(redis)).toBe(false);
+  });
 });
 
 describe('fenced writers', () => {
