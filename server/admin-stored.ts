@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Banner } from '../shared/api';
+import { isRecord } from '../shared/dict';
 
 /** Admin edits of the event file's values, as kept in Redis. */
 export interface EventOverrides {
@@ -21,7 +22,6 @@ const MINOR = /^\d{1,40}$/;
 const T0_MIN = 946_684_800_000;
 const T0_MAX = 4_102_444_800_000;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Reads a string key; a key of another type (a hash where a string belongs) is garbage, not an

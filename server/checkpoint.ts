@@ -20,6 +20,7 @@ import { aggregateProblem } from './aggregate/state-check';
 import type { Alarm } from '../shared/wire';
 import type { Logger } from './log';
 import { FencedBatch, type Fence } from './fence';
+import { isRecord } from '../shared/dict';
 
 export interface CheckpointKeys {
   state: string;
@@ -77,7 +78,6 @@ export interface LoadedCheckpoint {
 
 export class CheckpointError extends Error {}
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const ENTRY_ID = /^\d{1,16}-\d{1,16}$|^0$/;
 
 /** Checks the shape of a saved checkpoint (our own data, but a trust boundary all the same). */

@@ -2,6 +2,7 @@
 import { majorToMinorBig } from '../shared/money';
 import { MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
 import { isoMinorDigits } from './iso4217';
+import { isRecord } from '../shared/dict';
 
 /** The validated event, with money in BigInt minor units. */
 export interface EventDefinition {
@@ -55,9 +56,6 @@ export function parseT0(text: string, nowMs: number): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The keys each object of the file may have: anything else is a typo that would silently fall back to a default. */
 const KEYS = {

@@ -73,3 +73,12 @@ export function whenReady(conn: Redis, ms: number): Promise<void> {
     conn.once('ready', done);
   });
 }
+
+/** `p`, or a rejection after `ms` (a reply that never comes must not hang the caller). */
+export function within<T>(p: Promise<T>, ms: number, what = `no reply within ${ms} ms`): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

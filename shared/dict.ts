@@ -17,3 +17,8 @@ export function dictFrom<V>(entries: Iterable<readonly [string, V]>): Record<str
 export function ownValue<V>(o: Readonly<Record<string, V>>, key: string): V | undefined {
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
+
+/** A JSON object (not null, not an array): the first check on any parsed input. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

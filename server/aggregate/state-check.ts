@@ -7,10 +7,10 @@
  */
 import { LOGISTICS_STAGES, SEVERITIES, WEATHER_KINDS } from '../../shared/domain';
 import { CHUNK_SECONDS } from './series';
+import { isRecord } from '../../shared/dict';
 
 class Bad extends Error {}
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(path: string, why: string): never {
   throw new Bad(`${path} ${why}`);

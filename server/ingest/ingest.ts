@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { Logger } from '../log';
-import type { StreamKeys } from '../redis';
+import { within, type StreamKeys } from '../redis';
 import type { SourceStatus } from '../../shared/wire';
 import { entryTimeMs, type DecodeOptions, type Rejection } from './decode';
 import { applyEntry, streamKinds, type Rejecter, type StreamKind } from './apply';
@@ -29,15 +29,6 @@ const ALARM_REPEAT_MS = 5 * 60_000;
 const CAREFUL_TIMEOUT_MS = 5_000;
 /** Redis must answer a PING within this long before a careful read is tried. */
 const PING_TIMEOUT_MS = 1_000;
-
-/** `p`, or a rejection after `ms`. */
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no reply within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 export interface IngestOptions {
   keys: StreamKeys;

@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { within } from '../redis';
 
 export type SessionRecord =
   | { kind: 'account'; username: string; createdAtMs: number }
@@ -69,15 +70,12 @@ export class SessionStore {
       p = this.#load(d).finally(() => this.#inFlight.delete(d));
       this.#inFlight.set(d, p);
     }
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('session lookup timed out')), LOOKUP_TIMEOUT_MS)))]);
+      return await within(p, LOOKUP_TIMEOUT_MS, 'session lookup timed out');
     } catch (e) {
       const known = this.#cache.get(d);
       if (known && this.#now() - known.checkedMs <= STALE_OK_MS) return known.rec;
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
