@@ -6,7 +6,6 @@
  * holder stops renewing.
  */
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
@@ -28,6 +27,7 @@ import { Lease, type LeaseHolder } from './lease';
 import { connectRedis, streamKeys, whenReady } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { CheckpointWatch } from './checkpoint-watch';
+import { HealthReport } from './health';
 import { resume, StartRefused } from './resume';
 import { eventInfo, type EventDefinition } from './event';
 import type { ServerConfig } from './config';
@@ -235,6 +235,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
   /** Lease lost: nothing more is read, saved or sent (the writes are fenced anyway). */
   const stopCounting = async (): Promise<void> => {
     clearInterval(historyTimer);
+    watch?.stop();
     publisher.stop();
     if (!ingest) return; // nothing counted yet: the placeholder checkpointer must never save
     await ingest.stop();
@@ -244,9 +245,6 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     lease.onLost((by) => void stopCounting().catch((e: Error) => log.error(`stopping after the lease was lost: ${e.message}`)).finally(() => resolve(by))),
   );
 
-  // Event-loop delay: a stalled loop delays ingest and ticks alike, so health reports it.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
 
   // The HTTP routes listen first: Socket.IO, attached next, wraps that listener and answers
   // /socket.io/ alone (one owner per request). The routes need the admin plane, built below.
@@ -294,6 +292,14 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }), live: counting },
     now,
   );
+  const health = new HealthReport({
+    now,
+    tickIntervalMs: config.tickIntervalMs,
+    lease,
+    alarms,
+    publisher,
+    parts: () => ({ ingest, counting: counting(), checkpointer, aggregator }),
+  });
   const state = (): ApiState => {
     if (!ingest || !counting()) throw new Error(`no figures: this process is ${lease.role === 'owner' ? 'taking over' : lease.role}`);
     const s = publisher.snapshot();
@@ -316,39 +322,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       loginGuard: new LoginGuard({ now }),
       peer,
       log,
-      health: () => {
-        const t = now();
-        if (!ingest || !counting()) {
-          // A standby (or a process that lost the lease, or one still loading the checkpoint) counts nothing.
-          return { ok: false, status: lease.role === 'owner' ? 'taking over' : lease.role, lease: { holder: lease.holder }, serverNowMs: t };
-        }
-        const src = ingest.status;
-        const lastTickAgeMs = publisher.lastTickMs === null ? null : t - publisher.lastTickMs;
-        const ok = src.redis === 'up' && lastTickAgeMs !== null && lastTickAgeMs < 5 * config.tickIntervalMs + 1000 && alarms.active().length === 0;
-        return {
-          ok,
-          status: 'owner',
-          lease: { token: lease.token },
-          redis: src.redis,
-          staleSinceMs: src.staleSinceMs,
-          lagMs: src.lagMs,
-          lastTickAgeMs,
-          serverNowMs: t,
-          checkpoint: {
-            lastSavedMs: checkpointer.lastSavedMs,
-            lastSaveDurationMs: checkpointer.lastSaveDurationMs,
-            maxSaveDurationMs: checkpointer.maxSaveDurationMs,
-            lastSaveBytes: checkpointer.lastSaveBytes,
-            saves: checkpointer.saves,
-            failures: checkpointer.failures,
-            consecutiveFailures: checkpointer.consecutiveFailures,
-            failingSinceMs: checkpointer.failingSinceMs,
-          },
-          alarms: alarms.active().map((a) => ({ kind: a.kind, stream: a.stream, atMs: a.atMs, detail: a.detail })),
-          dedupe: aggregator.dedupeStatus(),
-          eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
-        };
-      },
+      health: () => health.report(),
     });
 
   const acquired = await whenReachable('taking the ingest lease', async () => {
@@ -360,6 +334,8 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       await takeOver();
     } catch (e) {
       // e.g. a currency change against the saved state: nothing is counted, the start stops.
+      await stopCounting().catch(() => undefined);
+      health.stop();
       await lease.release().catch(() => undefined);
       creds.stop();
       bus.stop();
@@ -411,7 +387,7 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     async close() {
       closing = true;
       watch?.stop();
-      loopDelay.disable();
+      health.stop();
       creds.stop();
       clearInterval(historyTimer);
       publisher.stop();
