@@ -24,7 +24,7 @@ import { attachSockets } from './sockets';
 import { AdminPlane } from './admin';
 import { AdminBus } from './admin-bus';
 import { Lease, type LeaseHolder } from './lease';
-import { connectRedis, streamKeys, whenReady } from './redis';
+import { connectRedis, streamKeys, whenReachable, whenReady } from './redis';
 import { Checkpointer, CheckpointError, checkpointKeys } from './checkpoint';
 import { CheckpointWatch } from './checkpoint-watch';
 import { HealthReport } from './health';
@@ -68,19 +68,6 @@ export type ApiState = Snapshot & {
   /** Every tracked row of every breakdown (the snapshot's `detail` has the top rows only). */
   breakdowns: Detail;
 };
-
-/** Waits for Redis to answer a command, retrying with a log line: nothing can be counted without it. */
-async function whenReachable<T>(what: string, run: () => Promise<T>, log: Logger): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (e) {
-      if (e instanceof CheckpointError) throw e;
-      if (attempt === 1 || attempt % 10 === 0) log.warn(`${what}: Redis not reachable yet (${(e as Error).message}); retrying`);
-      await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
-    }
-  }
-}
 
 export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {
   const keys = streamKeys(config.keyPrefix);
@@ -166,10 +153,15 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       makeAggregator,
       makeCheckpointer,
       reachable: (what, run) =>
-        whenReachable(what, async () => {
-          await whenReady(ckptRedis, 1000);
-          return run();
-        }, log),
+        whenReachable(
+          what,
+          async () => {
+            await whenReady(ckptRedis, 1000);
+            return run();
+          },
+          log,
+          (e) => e instanceof CheckpointError, // corrupt, not unreachable: resume() sets it aside
+        ),
       audit: (action, old, next) => creds.audit('env:WARROOM_NEW_EPOCH', action, old, next),
       now,
       log,
