@@ -260,9 +260,7 @@ export class Ingest implements Rejecter {
     if (!big) return;
     this.entriesRead++;
     const rej: Rejection = { code: 'entry_too_large', message: `the entry has ${big.bytes} bytes, at most ${this.#opts.decode.maxEntryBytes} are read` };
-    this.#agg.reject(rej.code);
-    this.#alarmTooLarge(key, last.id, rej, 'found by a careful read after a failed read');
-    if (!this.#dead.alreadyWritten(key, last.id)) this.#dead.add({ stream: key, entryId: last.id, rejection: rej, fields: last.fields, lengths: big.lengths, items: big.items });
+    this.reject(key, last.id, last.fields, rej, { lengths: big.lengths, items: big.items, how: 'found by a careful read after a failed read' });
     void this.#dead.flush();
   }
 
@@ -272,12 +270,13 @@ export class Ingest implements Rejecter {
   }
 
   /** Counts a rejection and queues its dead letter (see {@link Rejecter}). */
-  reject(stream: string, entryId: string, fields: string[], rej: Rejection): void {
+  /** @param cut for fields already cut before reaching here (an entry too large to read): their lengths, item count, and how it was found */
+  reject(stream: string, entryId: string, fields: string[], rej: Rejection, cut?: { lengths: number[]; items: number; how: string }): void {
     this.#agg.reject(rej.code);
-    if (rej.code === 'entry_too_large') this.#alarmTooLarge(stream, entryId, rej);
+    if (rej.code === 'entry_too_large') this.#alarmTooLarge(stream, entryId, rej, cut?.how);
     if (this.#dead.alreadyWritten(stream, entryId)) return;
     // A batch item's letter carries just that item: the whole batch would repeat per bad item.
     const original = rej.index !== undefined ? ['item', JSON.stringify(rej.item) ?? 'null'] : fields;
-    this.#dead.add({ stream, entryId, rejection: rej, fields: original });
+    this.#dead.add({ stream, entryId, rejection: rej, fields: original, lengths: cut?.lengths, items: cut?.items });
   }
 }
