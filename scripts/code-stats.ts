@@ -52,7 +52,7 @@ function functionsOf(file: string, code: string): Fn[] {
 function importsOf(file: string, code: string): string[] {
   const out: string[] = [];
   for (const m of code.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-    const spec = m[1] ?? m[2];
+    const spec = m[1] ?? m[2] ?? '';
     const base = resolve(dirname(file), spec);
     const hit = [base, `${base}.ts`, `${base}.svelte`, join(base, 'index.ts')].find((p) => existsSync(p) && statSync(p).isFile());
     if (hit) out.push(hit);

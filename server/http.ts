@@ -7,8 +7,6 @@
  * address bar. `/socket.io/` never reaches these routes: Socket.IO answers it (server/sockets.ts). State-changing routes need a same-origin `Origin` when the
  * credential came from a cookie (CSRF), a JSON body and stay small.
  */
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clearCookies, COOKIE_MAX_AGE_CAP_MS, resolvePrincipal, sessionCookie } from './auth';
 import type { CredentialStore, Principal } from './security/credentials';
@@ -18,6 +16,10 @@ import { HashBusyError } from './security/password';
 import type { Peer } from './security/peer';
 import { AdminConfirmNeeded, AdminError, type AdminPlane } from './admin';
 import { DRILL_DIMS, type ConfirmNeeded, type Drill, type DrillDim, type Me, type Role } from '../shared/api';
+import { fail, HttpError, json, noContent, ownOrigins, send } from './http/respond';
+import { StaticFiles } from './http/static-files';
+import { login } from './http/login';
+import { adminRoute } from './http/admin-routes';
 
 export interface HttpDeps {
   clientDir: string;
@@ -45,18 +47,6 @@ export interface HttpDeps {
   log: { warn(msg: string): void };
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ico': 'image/x-icon',
-};
-
 const RANK: Record<Role, number> = { viewer: 1, executive: 2, admin: 3 };
 
 /** Pages: who may open them, and where a signed-out browser goes instead. */
@@ -66,92 +56,13 @@ const PAGES: Record<string, { min: Role; signIn: boolean }> = {
   '/admin': { min: 'admin', signIn: true },
 };
 
-const SECURITY_HEADERS: Record<string, string> = {
-  // No inline script, no eval. Svelte sets styles through the CSSOM (not affected by style-src);
-  // 'unsafe-inline' for styles is still needed for style attributes in the served HTML.
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-};
-
-const MAX_BODY = 16 * 1024;
-
-function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string | string[]> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
-  res.end(body);
-}
-
-function json(res: ServerResponse, status: number, data: unknown, extra: Record<string, string | string[]> = {}): void {
-  send(res, status, JSON.stringify(data), 'application/json; charset=utf-8', extra);
-}
-
-const fail = (res: ServerResponse, status: number, error: string, extra: Record<string, string | string[]> = {}): void => json(res, status, { error }, extra);
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'Content-Type must be application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, `body larger than ${MAX_BODY} bytes`);
-    chunks.push(c as Buffer);
-  }
-  if (size === 0) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'body is not JSON');
-  }
-}
-
 /** The session cookie of a device that opened a page with `?token=`, and the end of any raw-token cookie. */
 function deviceCookies(s: { sessionId: string; sliding: boolean; ttlMs: number }, secure: boolean): string[] {
   return [sessionCookie(s.sessionId, s.sliding ? COOKIE_MAX_AGE_CAP_MS : s.ttlMs, secure), clearCookies(secure)[1]!];
 }
 
-/** The request's own origin as a browser would send it. */
-function ownOrigins(req: IncomingMessage): string[] {
-  const host = req.headers.host ?? '';
-  return [`http://${host}`, `https://${host}`];
-}
-
 export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const cache = new Map<string, Buffer>();
-  const root = normalize(deps.clientDir);
-
-  async function file(rel: string): Promise<Buffer | null> {
-    const path = normalize(join(root, rel));
-    if (path !== root && !path.startsWith(root + sep)) return null;
-    const hit = cache.get(path);
-    if (hit) return hit;
-    try {
-      const buf = await readFile(path);
-      if (cache.size < 2000) cache.set(path, buf);
-      return buf;
-    } catch {
-      return null;
-    }
-  }
-
-  async function page(res: ServerResponse, extra: Record<string, string | string[]> = {}): Promise<void> {
-    const html = await file('index.html');
-    return html ? send(res, 200, html, TYPES['.html']!, extra) : send(res, 500, 'client not built: run npm run build\n', 'text/plain');
-  }
+  const files = new StaticFiles(deps.clientDir);
 
   /** CORS for the read-only JSON API: only the configured origins, credentials allowed. */
   function cors(req: IncomingMessage): Record<string, string> {
@@ -182,17 +93,13 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       const known = (await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie)).principal !== null;
       return json(res, h.ok ? 200 : 503, known ? h : { ok: h.ok, status: h.ok ? 'up' : 'down' });
     }
-    if (path === '/login' && method === 'GET') return page(res);
+    if (path === '/login' && method === 'GET') return files.page(res);
     if (path === '/api/login') {
       if (method !== 'POST') return fail(res, 405, 'use POST', { Allow: 'POST' });
-      return login(req, res, peer);
+      return login({ creds: deps.creds, loginGuard: deps.loginGuard, loginPerIp: deps.limits.loginPerIp, sessionTtlMs: deps.sessionTtlMs }, req, res, peer);
     }
     if (method === 'GET' && path !== '/' && !(path in PAGES) && !path.startsWith('/api/')) {
-      // The built client: code and fonts, no data.
-      const body = path.includes('\0') ? null : await file(path.slice(1));
-      if (!body) return send(res, 404, 'not found\n', 'text/plain');
-      const immutable = path.startsWith('/assets/');
-      return send(res, 200, body, TYPES[extname(path)] ?? 'application/octet-stream', { 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+      return files.serve(res, path); // the built client: code and fonts, no data
     }
 
     // A device opening a page with its token: a session cookie (never the token itself), then the
@@ -220,7 +127,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       }
       // A raw-token cookie from an older version: traded for a session cookie.
       const s = legacyToken === undefined ? null : await deps.creds.openDeviceSession(legacyToken);
-      return page(res, s ? { 'Set-Cookie': deviceCookies(s, peer.https) } : {});
+      return files.page(res, s ? { 'Set-Cookie': deviceCookies(s, peer.https) } : {});
     }
 
     if (!path.startsWith('/api/')) return send(res, 404, 'not found\n', 'text/plain');
@@ -233,31 +140,6 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     return api(req, res, url, method, principal);
   }
 
-  async function login(req: IncomingMessage, res: ServerResponse, peer: Peer): Promise<void> {
-    const origin = req.headers.origin;
-    if (origin && !ownOrigins(req).includes(origin)) return fail(res, 403, 'cross-origin request refused');
-    if (!deps.limits.loginPerIp.take(peer.address)) return fail(res, 429, 'too many sign-in attempts: wait a minute', { 'Retry-After': '60' });
-    const body = (await readJson(req)) as { username?: unknown; password?: unknown };
-    const username = typeof body.username === 'string' ? body.username.slice(0, 64) : '';
-    const guard = deps.loginGuard;
-    const waitMs = guard.waitMs(peer.address, username);
-    if (waitMs > 0) {
-      const s = Math.ceil(waitMs / 1000);
-      return fail(res, 429, `too many failed sign-ins: wait ${s} s`, { 'Retry-After': String(s) });
-    }
-    guard.failed(peer.address, username); // counted before the check: guesses sent at once cannot slip through together
-    let r;
-    try {
-      r = await deps.creds.login(username, typeof body.password === 'string' ? body.password : '');
-    } catch (e) {
-      if (e instanceof HashBusyError) guard.unchecked(peer.address, username);
-      throw e;
-    }
-    if (!r) return fail(res, 401, 'wrong username or password');
-    guard.succeeded(peer.address, username);
-    return send(res, 204, '', 'text/plain', { 'Set-Cookie': sessionCookie(r.sessionId, deps.sessionTtlMs, peer.https) });
-  }
-
   const need = (p: Principal, role: Role): void => {
     if (RANK[p.role] < RANK[role]) throw new HttpError(403, `needs the ${role} role`);
   };
@@ -268,7 +150,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     if (path === '/api/me' && get) return json(res, 200, { role: p.role, name: p.name } satisfies Me, cors(req));
     if (path === '/api/logout' && method === 'POST') {
       await deps.creds.logout(p);
-      return send(res, 204, '', 'text/plain', { 'Set-Cookie': clearCookies(deps.peer(req).https) });
+      return noContent(res, { 'Set-Cookie': clearCookies(deps.peer(req).https) });
     }
     if (path === '/api/state' && get) {
       const st = deps.state();
@@ -284,46 +166,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     }
     if (!path.startsWith('/api/admin/')) throw new HttpError(404, 'no such route');
     need(p, 'admin');
-    const a = deps.admin;
-    const sub = path.slice('/api/admin/'.length);
-    const [head, rest] = [sub.split('/')[0], sub.split('/').slice(1).join('/')];
-    // `alarms/:id/ack`: the action after the id.
-    const ack = head === 'alarms' && rest.endsWith('/ack');
-    const arg = ack ? rest.slice(0, -'/ack'.length) : rest;
-    const id = decodeURIComponent(arg ?? '');
-    switch (`${method} ${head}${arg ? '/:id' : ''}${ack ? '/ack' : ''}`) {
-      case 'GET tokens':
-        return json(res, 200, deps.creds.listTokens());
-      case 'POST tokens':
-        return json(res, 201, await a.createToken(p, (await readJson(req)) as { name?: unknown }));
-      case 'DELETE tokens/:id':
-        return (await a.revokeToken(p, id)) ? send(res, 204, '', 'text/plain') : fail(res, 404, 'no such token');
-      case 'GET accounts':
-        return json(res, 200, deps.creds.listAccounts());
-      case 'POST accounts':
-        return json(res, 201, await a.putAccount(p, (await readJson(req)) as Record<string, unknown>));
-      case 'DELETE accounts/:id':
-        return (await a.disableAccount(p, id)) ? send(res, 204, '', 'text/plain') : fail(res, 404, 'no such account');
-      case 'POST event':
-        return json(res, 200, await a.patchEvent(p, (await readJson(req)) as object));
-      case 'POST banner':
-        return json(res, 201, await a.setBanner(p, (await readJson(req)) as Record<string, unknown>));
-      case 'DELETE banner':
-        await a.clearBanner(p);
-        return send(res, 204, '', 'text/plain');
-      case 'POST alarms/:id/ack': {
-        await readJson(req); // a JSON body, like every write (`{}`): a plain form cannot send one
-        const acked = await a.ackAlarm(p, id);
-        return acked ? json(res, 200, acked) : fail(res, 404, 'no such active alarm');
-      }
-      case 'POST reload':
-        await a.reload(p);
-        return send(res, 204, '', 'text/plain');
-      case 'GET audit':
-        return json(res, 200, await deps.creds.listAudit(Math.min(1000, Math.max(1, Number(url.searchParams.get('count') ?? 200) || 200))));
-      default:
-        throw new HttpError(404, 'no such route');
-    }
+    return adminRoute(method, path.slice('/api/admin/'.length), { req, res, url, p, admin: deps.admin, creds: deps.creds });
   }
 
   return (req, res) => {
