@@ -22,6 +22,8 @@
  *   POST /api/admin/alarms/:id/ack → Alarm (acknowledged; stays listed)         admin
  *   GET  /api/admin/audit      → AuditEntry[] (newest first)                     admin
  */
+// The API answers with wire shapes (the snapshot, an alarm, a banner, breakdown rows): it imports
+// them from the wire contract, which imports nothing from here, so the two never form a cycle.
 import type { BreakdownRow } from './wire';
 
 export type Role = 'viewer' | 'executive' | 'admin';
@@ -80,13 +82,6 @@ export interface T0Change {
 export interface ConfirmNeeded {
   error: string;
   t0Change: T0Change;
-}
-
-/** A takeover message on every screen until `untilMs`. Text is untrusted on screen: rendered as text. */
-export interface Banner {
-  text: string;
-  untilMs: number;
-  by: string;
 }
 
 export interface AuditEntry {

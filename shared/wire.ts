@@ -5,7 +5,6 @@
  * carries `epoch` (changes when the server's state starts over) and `seq` (one more per tick).
  * A gap in `seq` or a new `epoch` makes the client ask for a fresh snapshot with `resync`.
  */
-import type { Banner } from './api';
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from './domain';
 
 export const PROTOCOL_VERSION = 1;
@@ -71,6 +70,16 @@ export interface Detail {
   channels: BreakdownRow[];
   warehouses: WarehouseRow[];
   flash: FlashRow[];
+}
+
+/**
+ * The admin's takeover message on every screen until `untilMs` (set through the admin API, carried
+ * here). Text is untrusted on screen: rendered as text.
+ */
+export interface Banner {
+  text: string;
+  untilMs: number;
+  by: string;
 }
 
 /** Something the room must know that the numbers cannot show by themselves. */

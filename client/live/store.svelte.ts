@@ -2,9 +2,8 @@
  * The one owner of live state on the client. The connection feeds it snapshots and ticks;
  * widgets only read it. Counters never visibly run backwards within an epoch.
  */
-import type { Banner } from '../../shared/api';
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
-import type { Alarm, Detail, Outage, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
+import type { Alarm, Banner, Detail, Outage, Rates, SeriesSlice, Snapshot, SourceStatus, Tick, Totals } from '../../shared/wire';
 
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
 
