@@ -1,6 +1,6 @@
 /** The event definition file: parsed and validated at start, with errors that name the field. */
 import { majorToMinorBig } from '../shared/money';
-import { MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
+import { LOCALES, MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
 import { isoMinorDigits } from './iso4217';
 import { isRecord } from '../shared/dict';
 
@@ -107,7 +107,7 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   if (typeof timeZone !== 'string' || !validTimeZone(timeZone)) fail('timeZone', `is not an IANA time zone: ${JSON.stringify(timeZone)}`);
 
   const locale = raw.locale ?? 'zh-CN';
-  if (locale !== 'zh-CN' && locale !== 'en') fail('locale', 'must be "zh-CN" or "en"');
+  if (!(LOCALES as readonly unknown[]).includes(locale)) fail('locale', `must be ${LOCALES.map((l) => `"${l}"`).join(' or ')}`);
 
   if (!isRecord(raw.currency)) return fail('currency', 'must be an object like {"code": "CNY", "minorDigits": 2}');
   checkKeys(raw.currency, KEYS.currency, 'currency.', fail);

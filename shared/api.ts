@@ -26,7 +26,12 @@
 // them from the wire contract, which imports nothing from here, so the two never form a cycle.
 import type { BreakdownRow } from './wire';
 
-export type Role = 'viewer' | 'executive' | 'admin';
+/** Who may do what, least to most: each role may do everything the ones before it may. */
+export const ROLES = ['viewer', 'executive', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+/** The roles a signed-in account can hold (wall devices are viewers, with tokens, not accounts). */
+export const ACCOUNT_ROLES = ['executive', 'admin'] as const satisfies readonly Role[];
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 export interface Me {
   role: Role;
@@ -45,7 +50,7 @@ export interface ViewerTokenInfo {
 
 export interface AccountInfo {
   username: string;
-  role: 'executive' | 'admin';
+  role: AccountRole;
   createdAtMs: number;
   createdBy: string;
   disabledAtMs: number | null;
