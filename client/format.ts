@@ -1,6 +1,9 @@
 /** Number and time formatting for the screens. Money arrives as BigInt minor units and stays exact. */
 
-export type Locale = 'zh-CN' | 'en';
+import type { Locale } from '../shared/domain';
+
+// Declared once in shared/domain.ts (the server validates event files against it); the screens import it from here.
+export type { Locale };
 
 const pow10 = (d: number): bigint => 10n ** BigInt(d);
 

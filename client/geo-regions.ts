@@ -3,9 +3,11 @@
 // for its country: the part before the first `-` (`GB-LND` -> GB), or the whole code when it has
 // none (`GB`). Pure functions, no geometry: the widget and the tests share them.
 
+import type { MapKind } from '../shared/domain';
 import { NONE_KEY, OTHER_KEY } from '../shared/wire';
 
-export type RegionMapKind = 'china' | 'usa' | 'world';
+/** The event's map kinds (shared/domain.ts `MAP_KINDS`), under the name the map widget uses. */
+export type RegionMapKind = MapKind;
 
 /** The country of an ISO 3166-2 code (`US-CA` -> US) or of a bare country code (`US` -> US). */
 export function countryOf(code: string): string {

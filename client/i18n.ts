@@ -1,6 +1,8 @@
 /** Screen labels in the two supported languages. */
 import type { Locale } from './format';
 import { ownValue } from '../shared/dict';
+import { CHINA_REGIONS, type ChinaRegion } from '../shared/regions';
+import { NONE_KEY, OTHER_KEY } from '../shared/wire';
 
 const zh = {
   startsIn: '距开始',
@@ -252,28 +254,19 @@ const TOKENS: Record<string, { zh: string; en: string }> = {
 
 /** A producer token (category, channel, payment channel) as shown on screen. */
 export function tokenName(key: string, locale: Locale): string {
-  if (key === '(none)') return labels(locale).none;
-  if (key === '(other)') return labels(locale).other;
+  if (key === NONE_KEY) return labels(locale).none;
+  if (key === OTHER_KEY) return labels(locale).other;
   // Own entries only: a channel named `constructor` or `toString` is a name, not Object.prototype's member.
   const t = ownValue(TOKENS, key);
   return t ? (locale === 'zh-CN' ? t.zh : t.en) : key;
 }
 
-const REGIONS: Record<string, [string, string]> = {
-  'CN-AH': ['安徽', 'Anhui'], 'CN-BJ': ['北京', 'Beijing'], 'CN-CQ': ['重庆', 'Chongqing'], 'CN-FJ': ['福建', 'Fujian'],
-  'CN-GD': ['广东', 'Guangdong'], 'CN-GS': ['甘肃', 'Gansu'], 'CN-GX': ['广西', 'Guangxi'], 'CN-GZ': ['贵州', 'Guizhou'],
-  'CN-HA': ['河南', 'Henan'], 'CN-HB': ['湖北', 'Hubei'], 'CN-HE': ['河北', 'Hebei'], 'CN-HI': ['海南', 'Hainan'],
-  'CN-HK': ['香港', 'Hong Kong'], 'CN-HL': ['黑龙江', 'Heilongjiang'], 'CN-HN': ['湖南', 'Hunan'], 'CN-JL': ['吉林', 'Jilin'],
-  'CN-JS': ['江苏', 'Jiangsu'], 'CN-JX': ['江西', 'Jiangxi'], 'CN-LN': ['辽宁', 'Liaoning'], 'CN-MO': ['澳门', 'Macau'],
-  'CN-NM': ['内蒙古', 'Inner Mongolia'], 'CN-NX': ['宁夏', 'Ningxia'], 'CN-QH': ['青海', 'Qinghai'], 'CN-SC': ['四川', 'Sichuan'],
-  'CN-SD': ['山东', 'Shandong'], 'CN-SH': ['上海', 'Shanghai'], 'CN-SN': ['陕西', 'Shaanxi'], 'CN-SX': ['山西', 'Shanxi'],
-  'CN-TJ': ['天津', 'Tianjin'], 'CN-TW': ['台湾', 'Taiwan'], 'CN-XJ': ['新疆', 'Xinjiang'], 'CN-XZ': ['西藏', 'Tibet'],
-  'CN-YN': ['云南', 'Yunnan'], 'CN-ZJ': ['浙江', 'Zhejiang'],
-};
+/** China's provinces by ISO 3166-2 code; the same names the map's shapes carry (shared/regions.ts). */
+const CHINA_BY_ISO: ReadonlyMap<string, ChinaRegion> = new Map(CHINA_REGIONS.map((r) => [r.iso, r]));
 
 /** An ISO 3166-2 region as shown on screen: the province name for China, the code otherwise. */
 export function regionName(code: string, locale: Locale): string {
-  if (code === '(none)' || code === '(other)') return tokenName(code, locale);
-  const r = ownValue(REGIONS, code);
-  return r ? (locale === 'zh-CN' ? r[0] : r[1]) : code;
+  if (code === NONE_KEY || code === OTHER_KEY) return tokenName(code, locale);
+  const r = CHINA_BY_ISO.get(code);
+  return r ? (locale === 'zh-CN' ? r.zh : r.en) : code;
 }

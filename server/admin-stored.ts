@@ -5,7 +5,7 @@
  * alarm (with a log line) and starts with the event file's values.
  */
 import type { Redis } from 'ioredis';
-import type { Banner } from '../shared/api';
+import type { Banner } from '../shared/wire';
 import { isRecord } from '../shared/dict';
 
 /** Admin edits of the event file's values, as kept in Redis. */

@@ -6,9 +6,9 @@
  * `peers` and apply it to their screens with {@link AdminPlane.applyPeer}.
  */
 import type { Redis } from 'ioredis';
-import type { AccountInfo, Banner, EventPatch, T0Change, ViewerTokenInfo } from '../shared/api';
+import type { AccountInfo, EventPatch, T0Change, ViewerTokenInfo } from '../shared/api';
 import type { EventInfo } from '../shared/domain';
-import type { Alarm } from '../shared/wire';
+import type { Alarm, Banner } from '../shared/wire';
 import { majorToMinorBig } from '../shared/money';
 import type { Aggregator } from './aggregate/aggregator';
 import type { AlarmBoard, RaiseAlarm } from './alarms';

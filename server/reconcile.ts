@@ -10,6 +10,7 @@ import { judgeFutureId } from './ingest/future';
 import { applyEntry, streamKinds, type Rejecter } from './ingest/apply';
 import type { StreamKeys } from './redis';
 import type { ApiState } from './app';
+import { LOGISTICS_STAGES } from '../shared/domain';
 
 export interface Difference {
   field: string;
@@ -90,7 +91,7 @@ export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, 
     cmp(`payments.${ch}.failed`, live.payments[ch]?.failed ?? 0, payments[ch]?.failed ?? 0);
   }
   const d = agg.detail(Infinity);
-  const rows = (name: string, liveRows: { key: string }[], mine: { key: string }[], fields: string[]): void => {
+  const rows = (name: string, liveRows: { key: string }[], mine: { key: string }[], fields: readonly string[]): void => {
     const a = new Map(liveRows.map((r) => [r.key, r as unknown as Record<string, unknown>]));
     const b = new Map(mine.map((r) => [r.key, r as unknown as Record<string, unknown>]));
     for (const key of new Set([...a.keys(), ...b.keys()])) {
@@ -101,7 +102,7 @@ export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, 
     rows('regions', live.breakdowns.regions, d.regions, ['gmvMinor', 'orders']);
     rows('categories', live.breakdowns.categories, d.categories, ['gmvMinor', 'orders']);
     rows('channels', live.breakdowns.channels, d.channels, ['gmvMinor', 'orders']);
-    rows('warehouses', live.breakdowns.warehouses, d.warehouses, ['picked', 'packed', 'dispatched', 'delivered']);
+    rows('warehouses', live.breakdowns.warehouses, d.warehouses, LOGISTICS_STAGES);
     const flash = (r: { sku: string; sold: number; soldOutAtMs: number | null }[]) => r.map((f) => ({ key: f.sku, sold: f.sold, soldOutAtMs: f.soldOutAtMs }));
     rows('flash', flash(live.breakdowns.flash), flash(d.flash), ['sold', 'soldOutAtMs']);
   }

@@ -22,9 +22,16 @@
  *   POST /api/admin/alarms/:id/ack → Alarm (acknowledged; stays listed)         admin
  *   GET  /api/admin/audit      → AuditEntry[] (newest first)                     admin
  */
+// The API answers with wire shapes (the snapshot, an alarm, a banner, breakdown rows): it imports
+// them from the wire contract, which imports nothing from here, so the two never form a cycle.
 import type { BreakdownRow } from './wire';
 
-export type Role = 'viewer' | 'executive' | 'admin';
+/** Who may do what, least to most: each role may do everything the ones before it may. */
+export const ROLES = ['viewer', 'executive', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+/** The roles a signed-in account can hold (wall devices are viewers, with tokens, not accounts). */
+export const ACCOUNT_ROLES = ['executive', 'admin'] as const satisfies readonly Role[];
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 export interface Me {
   role: Role;
@@ -43,7 +50,7 @@ export interface ViewerTokenInfo {
 
 export interface AccountInfo {
   username: string;
-  role: 'executive' | 'admin';
+  role: AccountRole;
   createdAtMs: number;
   createdBy: string;
   disabledAtMs: number | null;
@@ -80,13 +87,6 @@ export interface T0Change {
 export interface ConfirmNeeded {
   error: string;
   t0Change: T0Change;
-}
-
-/** A takeover message on every screen until `untilMs`. Text is untrusted on screen: rendered as text. */
-export interface Banner {
-  text: string;
-  untilMs: number;
-  by: string;
 }
 
 export interface AuditEntry {

@@ -1,5 +1,9 @@
 /** Domain types shared by server and client. No node:* and no DOM here. */
 
+/** The screens' languages (an event's `locale`, a page's `?lang=`). */
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
 export const LOGISTICS_STAGES = ['picked', 'packed', 'dispatched', 'delivered'] as const;
 export type LogisticsStage = (typeof LOGISTICS_STAGES)[number];
 

@@ -5,7 +5,6 @@
  * carries `epoch` (changes when the server's state starts over) and `seq` (one more per tick).
  * A gap in `seq` or a new `epoch` makes the client ask for a fresh snapshot with `resync`.
  */
-import type { Banner } from './api';
 import type { EventInfo, Milestone, ParcelsByStage, PaymentsByChannel, TrafficGauge, WeatherAlert } from './domain';
 
 export const PROTOCOL_VERSION = 1;
@@ -73,9 +72,18 @@ export interface Detail {
   flash: FlashRow[];
 }
 
-/** Something the room must know that the numbers cannot show by themselves. */
 /**
- * Why the server cannot prove a number is complete. `history_lost`: Redis came back without entries
+ * The admin's takeover message on every screen until `untilMs` (set through the admin API, carried
+ * here). Text is untrusted on screen: rendered as text.
+ */
+export interface Banner {
+  text: string;
+  untilMs: number;
+  by: string;
+}
+
+/**
+ * Something the room must know that the numbers cannot show by themselves: why the server cannot prove a number is complete. `history_lost`: Redis came back without entries
  * already counted; `history_trimmed`: entries were trimmed before warroom read them;
  * `redis_emptied`: Redis was flushed or restarted empty (the server's marker vanished);
  * `recount_incomplete`: a recount from the streams (checkpoint missing or corrupt) could not see
@@ -145,52 +153,83 @@ export interface SeriesSlice {
   gmvMinor: number[];
 }
 
+/**
+ * The field groups of the two messages. Like Grafana Live's channel types (and its streaming frames'
+ * append / replace actions), each group says what the client does with a field it receives, so a
+ * new field is added to the group whose rule it follows and both messages stay consistent:
+ *
+ *   Stamped       every message   where the message sits: checked, never stored as data
+ *   EveryMessage  every message   REPLACES the client's copy
+ *   Appended      every message   REPLACES FROM INDEX `from` (appending past the end)
+ *   WhenChanged   snapshot: all; tick: only the changed ones   each present field REPLACES whole
+ *   JoinOnly      snapshot only   REPLACES; later changes come as their own events
+ *
+ * Only the types are grouped: the JSON stays flat, with the same field names and values.
+ */
 interface Stamped {
   protocol: number;
+  /** Changes when the server's state starts over: the client drops what it has and resyncs. */
   epoch: string;
+  /** One more per tick within an epoch: a gap makes the client resync. */
   seq: number;
   serverNowMs: number;
   tickIntervalMs: number;
 }
 
-export interface Snapshot extends Stamped {
-  kind: 'snapshot';
-  event: EventInfo;
+/**
+ * Small, current values sent whole in every message; each REPLACES the client's copy. (The totals
+ * are exact counters: within an epoch the client keeps the larger, so they never visibly go back.)
+ */
+export interface EveryMessage {
   totals: Totals;
   rates: Rates;
   parcels: ParcelsByStage;
   payments: PaymentsByChannel;
   traffic: TrafficGauge | null;
+  source: SourceStatus;
+}
+
+/**
+ * The per-second series, sent in every message; it REPLACES FROM INDEX: the buckets from
+ * `series.from` on are overwritten, and new seconds are appended. A snapshot's slice starts at 0
+ * (the whole series since `startMs`); a tick's carries the last few seconds that changed.
+ */
+export interface Appended {
+  series: SeriesSlice;
+}
+
+/**
+ * Lists sent whole in a snapshot, and in a tick only when they changed since the last tick; when
+ * present, each REPLACES the client's copy whole. `detail` comes at most once a second (it is the
+ * largest part and changes with every order).
+ */
+export interface WhenChanged {
   alerts: WeatherAlert[];
   milestones: Milestone[];
-  series: SeriesSlice;
+  alarms: Alarm[];
   /** The newest source outages, oldest first (at most 50). */
   outages: Outage[];
-  source: SourceStatus;
-  alarms: Alarm[];
   detail: Detail;
+}
+
+/**
+ * Sent in the snapshot only; each REPLACES the client's copy. Later changes arrive as their own
+ * events (`event`, `banner` in {@link ServerToClientEvents}), which replace it again.
+ */
+export interface JoinOnly {
+  event: EventInfo;
   /** The admin's takeover banner while it lasts. */
   banner: Banner | null;
 }
 
-/**
- * A small delta; `alerts`, `milestones`, `alarms`, `outages` and `detail`, when present, replace the client's
- * copies whole (`detail` comes at most once a second: it is the largest part).
- */
-export interface Tick extends Stamped {
+/** The whole state, sent when a client joins or resyncs. */
+export interface Snapshot extends Stamped, EveryMessage, Appended, WhenChanged, JoinOnly {
+  kind: 'snapshot';
+}
+
+/** A small delta at the tick cadence: the changed {@link WhenChanged} lists only. */
+export interface Tick extends Stamped, EveryMessage, Appended, Partial<WhenChanged> {
   kind: 'tick';
-  totals: Totals;
-  rates: Rates;
-  parcels: ParcelsByStage;
-  payments: PaymentsByChannel;
-  traffic: TrafficGauge | null;
-  series: SeriesSlice;
-  source: SourceStatus;
-  alerts?: WeatherAlert[];
-  milestones?: Milestone[];
-  alarms?: Alarm[];
-  outages?: Outage[];
-  detail?: Detail;
 }
 
 export interface ServerToClientEvents {

@@ -20,7 +20,7 @@
  *   const board = new SoundBoard();
  *   const stop = startKiosk({ root: document.documentElement, store, board, restored });
  */
-import type { LiveStore } from '../live/store.svelte';
+import type { LiveView } from '../live/store.svelte';
 import type { SoundBoard } from './sound.svelte';
 import { keepAwake } from './wake-lock';
 import { hideIdleCursor } from './idle-cursor';
@@ -41,7 +41,7 @@ export { newCues, type CueMemory, type CueDecision } from './cues';
 export interface KioskOptions {
   /** Element the cursor class and the --burn-x/--burn-y properties go on. */
   root: HTMLElement;
-  store: LiveStore;
+  store: LiveView;
   board: SoundBoard;
   /** false disables everything, like ?kiosk=0. @default true */
   kiosk?: boolean;

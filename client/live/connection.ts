@@ -106,7 +106,7 @@ export class LiveConnection {
     if (!this.#hadData) next = connected || !this.#failed ? 'connecting' : 'offline';
     else if (!this.#gate.stale(performance.now())) next = 'live';
     else next = connected ? 'stale' : 'offline';
-    if (this.#store.connection !== next) this.#store.connection = next;
+    this.#store.applyConnection(next);
   }
 
   /** Asks for a fresh snapshot; concurrent calls share one request. */

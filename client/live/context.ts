@@ -1,6 +1,6 @@
 /** How widgets reach the live state: one context set by the layout's root, read by every widget. */
 import { getContext, setContext } from 'svelte';
-import type { LiveStore } from './store.svelte';
+import type { LiveView } from './store.svelte';
 import type { ServerClock } from './server-clock.svelte';
 import type { Locale } from '../format';
 import { labels, type Labels } from '../i18n';
@@ -8,7 +8,8 @@ import type { SoundBoard } from '../kiosk/sound.svelte';
 import type { KioskState } from '../kiosk/watchdog';
 
 export interface Live {
-  store: LiveStore;
+  /** Read-only: only the connection writes the store. */
+  store: LiveView;
   clock: ServerClock;
   /** Language override from `?lang=`; the event's locale applies otherwise. */
   langOverride: Locale | null;

@@ -3,9 +3,9 @@
  * session cookie (`credentials: 'same-origin'`); bodies are JSON. A non-2xx answer throws an
  * `ApiError` carrying the status and the server's `{error}` message when it sent one.
  */
-import type { AccountInfo, AuditEntry, Banner, ConfirmNeeded, EventPatch, Me, ViewerTokenInfo } from '../../shared/api';
+import type { AccountInfo, AuditEntry, ConfirmNeeded, EventPatch, Me, ViewerTokenInfo } from '../../shared/api';
 import type { EventInfo } from '../../shared/domain';
-import type { Alarm } from '../../shared/wire';
+import type { Alarm, Banner } from '../../shared/wire';
 
 export class ApiError extends Error {
   readonly status: number;

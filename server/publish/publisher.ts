@@ -7,8 +7,7 @@ import type { Server } from 'socket.io';
 import { ResyncQueue } from './outbound';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { EventInfo } from '../../shared/domain';
-import type { Banner } from '../../shared/api';
-import { PROTOCOL_VERSION, type Alarm, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
+import { PROTOCOL_VERSION, type Alarm, type Banner, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
 
 export interface PublisherOptions {
   tickIntervalMs: number;

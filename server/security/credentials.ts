@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AccountInfo, AuditEntry, Role, ViewerTokenInfo } from '../../shared/api';
+import type { AccountInfo, AccountRole, AuditEntry, Role, ViewerTokenInfo } from '../../shared/api';
 import type { Logger } from '../log';
 import { hashPassword, passwordProblem, verifyPassword } from './password';
 import { SessionStore, sha256 } from './sessions';
@@ -225,7 +225,7 @@ export class CredentialStore {
   }
 
   /** Creates an account, or replaces the password and role of an existing one (re-enabling it). */
-  async putAccount(username: string, password: string, role: 'executive' | 'admin', by: string): Promise<AccountInfo> {
+  async putAccount(username: string, password: string, role: AccountRole, by: string): Promise<AccountInfo> {
     if (typeof username !== 'string' || !USERNAME.test(username)) throw new CredentialError('username must be 3–32 of a-z 0-9 . _ - (lower case), starting with a letter or digit');
     if (role !== 'executive' && role !== 'admin') throw new CredentialError('role must be "executive" or "admin"');
     const problem = passwordProblem(password, username);

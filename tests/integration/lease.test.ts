@@ -17,7 +17,7 @@ import { streamKeys } from '../../server/redis';
 import { silentLogger } from '../../server/log';
 import { parseAdminMessage } from '../../server/admin-bus';
 import { connectClient, startTestWarroom, waitFor, type TestSocket, type TestWarroom } from '../support/warroom';
-import type { Banner } from '../../shared/api';
+import type { Banner } from '../../shared/wire';
 import type { EventInfo } from '../../shared/domain';
 
 const ADMIN_TOKEN = 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%';

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { io as ioClient } from 'socket.io-client';
 import { connectClient, startTestWarroom, testEvent, VIEWER_TOKEN, waitFor, type TestSocket, type TestWarroom } from '../support/warroom';
-import type { AuditEntry, Banner, Me } from '../../shared/api';
+import type { AuditEntry, Me } from '../../shared/api';
+import type { Banner } from '../../shared/wire';
 import type { EventInfo } from '../../shared/domain';
 import type { Snapshot } from '../../shared/wire';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CHINA_REGIONS } from '../../shared/regions';
 import { geoArea, geoBounds, geoContains, geoEqualEarth, geoMercator, geoAlbersUsa, geoPath } from 'd3-geo';
 import {
   buildGeo,
-  CHINA_REGIONS,
   closeRounded,
   decodeEChartsRing,
   decodeRing,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LiveStore } from '../../client/live/store.svelte';
-import type { Banner } from '../../shared/api';
+import type { Banner } from '../../shared/wire';
 import type { EventInfo } from '../../shared/domain';
 import type { Snapshot } from '../../shared/wire';
 

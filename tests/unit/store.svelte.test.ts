@@ -42,7 +42,7 @@ describe('LiveStore', () => {
     const s = new LiveStore();
     s.applySnapshot(snap('e1', 10, '500', 5));
     expect(s.ratesKnown).toBe(false); // not connected yet
-    s.connection = 'live';
+    s.applyConnection('live');
     expect(s.ratesKnown).toBe(true);
     const down = { ...tick('e1', 11, '500', 5), source: { redis: 'down' as const, staleSinceMs: 900, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, outages: [{ fromMs: 800, toMs: null }] };
     s.applyTick(down);
@@ -51,7 +51,7 @@ describe('LiveStore', () => {
     s.applyTick(tick('e1', 12, '600', 6)); // no outages field: unchanged
     expect(s.ratesKnown).toBe(true);
     expect(s.outages).toEqual([{ fromMs: 800, toMs: null }]);
-    s.connection = 'stale';
+    s.applyConnection('stale');
     expect(s.ratesKnown).toBe(false);
   });
   it('never runs backwards within an epoch, but shows the truth of a new epoch', () => {
