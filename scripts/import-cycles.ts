@@ -1,0 +1,117 @@
+/**
+ * `npm run lint:cycles` (and the end of `npm run lint`): every import cycle among the project's own modules, type-only imports
+ * included, and exit 1 if there is one. import-x/no-cycle (in ESLint) skips type-only imports by
+ * design, since they vanish at run time; but a type cycle (shared/api.ts ↔ shared/wire.ts) still
+ * ties two modules into one job, so this check counts it too. Prints `import cycles: N`.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DIRS = ['shared', 'server', 'client', 'tests', 'scripts', 'bench', 'build'];
+const SOURCE = /\.(ts|svelte|js|mjs)$/;
+/** How an import specifier maps to a file: as written, or with the extension the bundler adds. */
+const TRY = ['', '.ts', '.svelte', '.js', '.mjs', '/index.ts'];
+
+type Kind = 'runtime' | 'type' | 'dynamic';
+interface Edge {
+  to: string;
+  kind: Kind;
+}
+
+function walk(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (SOURCE.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The script of a .svelte file (instance and module), or the whole file for the others. */
+function code(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  if (!file.endsWith('.svelte')) return text;
+  return [...text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n');
+}
+
+function target(from: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  const base = resolve(dirname(from), spec);
+  for (const ext of TRY) {
+    const p = base + ext;
+    if (existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return null;
+}
+
+function edges(file: string): Edge[] {
+  const src = ts.createSourceFile(file, code(file), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: Edge[] = [];
+  const add = (spec: ts.Node | undefined, kind: Kind): void => {
+    const to = spec && ts.isStringLiteral(spec) ? target(file, spec.text) : null;
+    if (to) out.push({ to, kind });
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n)) {
+      const c = n.importClause;
+      const named = c?.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements : undefined;
+      const typeOnly = !!c && (c.isTypeOnly || (!c.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
+      add(n.moduleSpecifier, typeOnly ? 'type' : 'runtime');
+    } else if (ts.isExportDeclaration(n)) add(n.moduleSpecifier, n.isTypeOnly ? 'type' : 'runtime');
+    else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) add(n.arguments[0], 'dynamic');
+    else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument)) add(n.argument.literal, 'type');
+    ts.forEachChild(n, visit);
+  };
+  visit(src);
+  return out;
+}
+
+/** Tarjan's strongly connected components: each component of more than one module is a cycle. */
+function components(graph: Map<string, Edge[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const connect = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const { to } of graph.get(v) ?? []) {
+      if (!index.has(to)) {
+        connect(to);
+        low.set(v, Math.min(low.get(v)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(v, Math.min(low.get(v)!, index.get(to)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const scc: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      scc.push(w);
+    } while (w !== v);
+    if (scc.length > 1 || (graph.get(v) ?? []).some((e) => e.to === v)) found.push(scc.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) connect(v);
+  return found;
+}
+
+const files = DIRS.filter((d) => existsSync(join(ROOT, d))).flatMap((d) => walk(join(ROOT, d), []));
+const graph = new Map(files.map((f) => [f, edges(f)]));
+const cycles = components(graph);
+const rel = (p: string): string => relative(ROOT, p);
+for (const scc of cycles) {
+  const members = new Set(scc);
+  console.log(`cycle of ${scc.length}:`);
+  for (const from of scc) {
+    for (const e of graph.get(from) ?? []) if (members.has(e.to)) console.log(`  ${rel(from)} -> ${rel(e.to)} (${e.kind})`);
+  }
+}
+console.log(`import cycles: ${cycles.length}`);
+process.exit(cycles.length > 0 ? 1 : 0);
