@@ -4,35 +4,21 @@
  * fails. Functions are measured with the TypeScript parser (a Svelte file's <script> counts as
  * TypeScript); cycles are strongly connected components of the relative-import graph.
  */
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { code, components, edges, sourceFiles } from './lib/import-graph';
 
 const ROOTS = ['server', 'shared', 'client'];
 const root = resolve(process.argv[2] ?? '.');
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (/\.(ts|svelte)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
-
-/** The TypeScript of a file: all of a .ts file, the <script> blocks of a .svelte file. */
-function scriptOf(file: string, text: string): string {
-  if (!file.endsWith('.svelte')) return text;
-  return [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n');
-}
 
 interface Fn {
   name: string;
   lines: number;
 }
 
-function functionsOf(file: string, code: string): Fn[] {
-  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true);
+function functionsOf(file: string, src: string): Fn[] {
+  const sf = ts.createSourceFile(file, src, ts.ScriptTarget.Latest, true);
   const fns: Fn[] = [];
   const lineOf = (pos: number): number => sf.getLineAndCharacterOfPosition(pos).line;
   const visit = (node: ts.Node): void => {
@@ -49,62 +35,16 @@ function functionsOf(file: string, code: string): Fn[] {
   return fns;
 }
 
-function importsOf(file: string, code: string): string[] {
-  const out: string[] = [];
-  for (const m of code.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
-    const spec = m[1] ?? m[2] ?? '';
-    const base = resolve(dirname(file), spec);
-    const hit = [base, `${base}.ts`, `${base}.svelte`, join(base, 'index.ts')].find((p) => existsSync(p) && statSync(p).isFile());
-    if (hit) out.push(hit);
-  }
-  return out;
-}
-
-/** Tarjan's strongly connected components with more than one file (or a file importing itself). */
-function cycles(graph: Map<string, string[]>): string[][] {
-  let index = 0;
-  const idx = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const on = new Set<string>();
-  const found: string[][] = [];
-  const strong = (v: string): void => {
-    idx.set(v, index);
-    low.set(v, index++);
-    stack.push(v);
-    on.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!idx.has(w)) {
-        strong(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
-    }
-    if (low.get(v) === idx.get(v)) {
-      const scc: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        on.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(scc);
-    }
-  };
-  for (const v of graph.keys()) if (!idx.has(v)) strong(v);
-  return found;
-}
-
-const files = ROOTS.flatMap((r) => (existsSync(join(root, r)) ? walk(join(root, r)) : []));
+const files = sourceFiles(root, ROOTS).filter((f) => /\.(ts|svelte)$/.test(f));
 const sizes: { file: string; lines: number }[] = [];
 const fns: (Fn & { file: string })[] = [];
-const graph = new Map<string, string[]>();
+const graph = new Map<string, ReturnType<typeof edges>>();
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
-  const code = scriptOf(file, text);
   const rel = relative(root, file);
   sizes.push({ file: rel, lines: text.split('\n').length });
-  for (const f of functionsOf(file, code)) fns.push({ ...f, file: rel });
-  graph.set(file, importsOf(file, code));
+  for (const f of functionsOf(file, code(file))) fns.push({ ...f, file: rel });
+  graph.set(file, edges(file));
 }
 sizes.sort((a, b) => b.lines - a.lines);
 fns.sort((a, b) => b.lines - a.lines);
@@ -115,6 +55,6 @@ console.log('\nLargest files:');
 for (const s of sizes.slice(0, 10)) console.log(`  ${String(s.lines).padStart(5)}  ${s.file}`);
 console.log(`\nLongest functions (${fns.filter((f) => f.lines > 60).length} over 60 lines):`);
 for (const f of fns.slice(0, 10)) console.log(`  ${String(f.lines).padStart(5)}  ${f.file}  ${f.name}`);
-const cyc = cycles(graph);
+const cyc = components(graph);
 console.log(`\nImport cycles: ${cyc.length}`);
 for (const c of cyc) console.log(`  ${c.map((f) => relative(root, f)).join(' ↔ ')}`);

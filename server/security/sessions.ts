@@ -81,7 +81,7 @@ export class SessionStore {
 
   async #load(d: string): Promise<SessionRecord | null> {
     const raw = await this.#redis.get(this.#key(d));
-    let rec: SessionRecord | null = null;
+    let rec: SessionRecord | null;
     try {
       const x = raw ? (JSON.parse(raw) as Partial<SessionRecord> & { username?: string }) : null;
       // Sessions stored before device sessions existed have no kind: they are accounts'.

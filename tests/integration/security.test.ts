@@ -25,7 +25,6 @@ interface Who {
   cookie: boolean;
 }
 const who: Record<'anonymous' | 'viewer' | 'device' | 'executive' | 'admin' | 'adminToken', Who> = {} as never;
-let deviceTokenId = '';
 const PASSWORDS = { exec1: 'Blue-Harbor-7421!', boss: 'Quiet-Mountain-9053#', leaver: 'Amber-Falcon-3317$' };
 let deviceToken = '';
 
@@ -68,7 +67,6 @@ beforeAll(async () => {
   who.adminToken = { ...bearer(ADMIN_TOKEN), name: 'admin token' };
   const t = await (await req('/api/admin/tokens', who.adminToken, { method: 'POST', body: { name: 'Hall A screen 1' } })).json();
   deviceToken = t.token;
-  deviceTokenId = t.info.id;
   who.device = { ...bearer(deviceToken), name: 'device' };
   for (const [username, role] of [['exec1', 'executive'], ['boss', 'admin']] as const) {
     const r = await req('/api/admin/accounts', who.adminToken, { method: 'POST', body: { username, password: PASSWORDS[username], role } });

@@ -63,7 +63,10 @@ class ModelStream {
   removedUnread = 0;
   constructor(readonly read: Set<number>) {}
   add(n: number): void {
-    for (let i = 0; i < n; i++) this.ids.push(++this.lastId), this.added++;
+    for (let i = 0; i < n; i++) {
+      this.ids.push(++this.lastId);
+      this.added++;
+    }
   }
   #remove(keep: (id: number) => boolean): void {
     const gone = this.ids.filter((id) => !keep(id));
