@@ -50,14 +50,6 @@ export function connectRedis(url: string, log: Logger, role: string, blocking = 
   return r;
 }
 
-/** Compares two stream entry IDs ("ms-seq"). */
-export function compareEntryIds(a: string, b: string): number {
-  const [am, as = '0'] = a.split('-');
-  const [bm, bs = '0'] = b.split('-');
-  const d = Number(am) - Number(bm);
-  return d !== 0 ? Math.sign(d) : Math.sign(Number(as) - Number(bs));
-}
-
 /** Resolves once `conn` is ready; rejects after `ms` (the caller retries). */
 export function whenReady(conn: Redis, ms: number): Promise<void> {
   if (conn.status === 'ready') return Promise.resolve();
