@@ -99,8 +99,19 @@ export class Counting {
     return this.#o.lease.role === 'owner' && this.#ingest !== undefined;
   }
 
-  /** Starts counting once the lease is ours. Throws when the saved state must not be counted on (resume.ts). */
+  /**
+   * Starts counting once the lease is ours. Throws when the saved state must not be counted on
+   * (resume.ts). Closed meanwhile (the signal), it starts nothing and reports nothing.
+   */
   async start(): Promise<void> {
+    try {
+      await this.#takeOver();
+    } catch (e) {
+      if (!this.#o.signal.aborted) throw e;
+    }
+  }
+
+  async #takeOver(): Promise<void> {
     const { config, alarms, signal, log } = this.#o;
     const resumed = await this.#resume();
     if (signal.aborted) return; // closed while loading: start nothing
@@ -111,11 +122,16 @@ export class Counting {
     for (const a of this.#o.startAlarms) alarms.raise(a);
     const history = this.#watchHistory(resumed.saved);
     this.#history = history;
-    await whenReachable('checking stream history', () => history.checkBeforeReading(this.#start), log);
+    await whenReachable('checking stream history', () => history.checkBeforeReading(this.#start), log, undefined, signal);
     if (signal.aborted) return;
     const ingest = this.#makeIngest(history);
     this.#historyTimer = setInterval(() => void history.check().catch(() => undefined), config.historyCheckMs);
     await ingest.start();
+    if (signal.aborted) {
+      // Closed while the reader started: it stops again, and nothing else starts or saves.
+      clearInterval(this.#historyTimer);
+      return ingest.stop();
+    }
     this.#ingest = ingest;
     this.#o.publisher.start();
     const checkpointer = this.#checkpointer;
@@ -143,7 +159,7 @@ export class Counting {
   }
 
   #resume(): ReturnType<typeof resume> {
-    const { redis, event, alarms, config, now, log } = this.#o;
+    const { redis, event, alarms, config, signal, now, log } = this.#o;
     return resume({
       redis: redis.checkpoint,
       keys: this.#ckptKeys,
@@ -161,6 +177,7 @@ export class Counting {
           },
           log,
           (e) => e instanceof CheckpointError, // corrupt, not unreachable: resume() sets it aside
+          signal,
         ),
       audit: (action, old, next) => this.#o.audit(action, old, next),
       now,
