@@ -39,9 +39,20 @@ export class AlarmBoard {
   /** Changes with every raise/acknowledge/restore: the publisher sends the list when it moves. */
   version = 0;
   readonly #opts: AlarmBoardOptions;
+  readonly #listeners: ((raised: Alarm | null) => void)[] = [];
 
   constructor(opts: AlarmBoardOptions) {
     this.#opts = opts;
+  }
+
+  /** Also calls `f` after every change, after `onChange` (e.g. to save the board once counting). */
+  listen(f: (raised: Alarm | null) => void): void {
+    this.#listeners.push(f);
+  }
+
+  #changed(raised: Alarm | null): void {
+    this.#opts.onChange?.(raised);
+    for (const f of this.#listeners) f(raised);
   }
 
   /**
@@ -55,7 +66,7 @@ export class AlarmBoard {
     this.#list = [...this.#list, alarm];
     this.#trim();
     this.version++;
-    this.#opts.onChange?.(alarm);
+    this.#changed(alarm);
     return alarm;
   }
 
@@ -71,7 +82,7 @@ export class AlarmBoard {
     const acked: Alarm = { ...this.#list[i]!, ackedAtMs: this.#opts.now(), ackedBy: by };
     this.#list = this.#list.map((a, j) => (j === i ? acked : a));
     this.version++;
-    this.#opts.onChange?.(null);
+    this.#changed(null);
     return acked;
   }
 
@@ -102,7 +113,7 @@ export class AlarmBoard {
     this.#list = [...ok.filter((a) => !known.has(a.id)), ...this.#list];
     this.#trim();
     this.version++;
-    this.#opts.onChange?.(null);
+    this.#changed(null);
   }
 
   #trim(): void {

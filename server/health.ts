@@ -4,15 +4,13 @@
  * over, or one that lost the lease) says so and names the holder. What anonymous callers may see of
  * it is decided in http.ts (up or down only).
  *
- *   const health = new HealthReport({ now, tickIntervalMs, lease, alarms, publisher, parts });
+ *   const health = new HealthReport({ now, tickIntervalMs, lease, alarms, publisher, counting });
  *   health.report();   // { ok, status, redis, lagMs, checkpoint, alarms, dedupe, eventLoopDelayMs, ... }
  *   health.stop();     // stops sampling the event loop
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Aggregator } from './aggregate/aggregator';
 import type { AlarmBoard } from './alarms';
-import type { Checkpointer } from './checkpoint';
-import type { Ingest } from './ingest/ingest';
+import type { Counting } from './counting';
 import type { Lease } from './lease';
 import type { Publisher } from './publish/publisher';
 
@@ -23,7 +21,7 @@ export interface HealthOptions {
   alarms: Pick<AlarmBoard, 'active'>;
   publisher: Pick<Publisher, 'lastTickMs'>;
   /** What counts now: replaced when the process takes over; `ingest` undefined until it does. */
-  parts: () => { ingest: Ingest | undefined; counting: boolean; checkpointer: Checkpointer; aggregator: Aggregator };
+  counting: Pick<Counting, 'ingest' | 'live' | 'checkpointer' | 'aggregator'>;
 }
 
 export type Health = { ok: boolean } & Record<string, unknown>;
@@ -40,7 +38,7 @@ export class HealthReport {
 
   report(): Health {
     const { now, lease, alarms, publisher, tickIntervalMs } = this.#o;
-    const { ingest, counting, checkpointer: ck, aggregator } = this.#o.parts();
+    const { ingest, live: counting, checkpointer: ck, aggregator } = this.#o.counting;
     const t = now();
     if (!ingest || !counting) {
       // A standby (or a process that lost the lease, or one still loading the checkpoint) counts nothing.

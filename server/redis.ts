@@ -50,14 +50,6 @@ export function connectRedis(url: string, log: Logger, role: string, blocking = 
   return r;
 }
 
-/** Compares two stream entry IDs ("ms-seq"). */
-export function compareEntryIds(a: string, b: string): number {
-  const [am, as = '0'] = a.split('-');
-  const [bm, bs = '0'] = b.split('-');
-  const d = Number(am) - Number(bm);
-  return d !== 0 ? Math.sign(d) : Math.sign(Number(as) - Number(bs));
-}
-
 /** Resolves once `conn` is ready; rejects after `ms` (the caller retries). */
 export function whenReady(conn: Redis, ms: number): Promise<void> {
   if (conn.status === 'ready') return Promise.resolve();
@@ -85,14 +77,15 @@ export function within<T>(p: Promise<T>, ms: number, what = `no reply within ${m
 
 /**
  * Runs `run` until Redis answers it, retrying with a log line (nothing can be counted without it);
- * an error `fatal` recognises is not an outage and is thrown at once.
+ * an error `fatal` recognises is not an outage and is thrown at once. Once `signal` is aborted (the
+ * process closes and its connections with it) a failure is thrown instead of retried for ever.
  */
-export async function whenReachable<T>(what: string, run: () => Promise<T>, log: Pick<Logger, 'warn'>, fatal: (e: unknown) => boolean = () => false): Promise<T> {
+export async function whenReachable<T>(what: string, run: () => Promise<T>, log: Pick<Logger, 'warn'>, fatal: (e: unknown) => boolean = () => false, signal?: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (e) {
-      if (fatal(e)) throw e;
+      if (fatal(e) || signal?.aborted) throw e;
       if (attempt === 1 || attempt % 10 === 0) log.warn(`${what}: Redis not reachable yet (${(e as Error).message}); retrying`);
       await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
     }

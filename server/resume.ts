@@ -103,9 +103,6 @@ async function setAside(redis: Redis, keys: CheckpointKeys, stamp: string): Prom
 }
 
 export async function resume(d: ResumeDeps): Promise<Resumed> {
-  const text = await d.reachable('loading the checkpoint', () => d.redis.get(d.keys.state).catch((e: Error) => (/WRONGTYPE/.test(e.message) ? null : Promise.reject(e))));
-  d.alarms.restore(savedAlarms(text));
-
   const fresh = (): Resumed => {
     const aggregator = d.makeAggregator();
     return { aggregator, checkpointer: d.makeCheckpointer(aggregator), epoch: null, saved: null };
@@ -123,9 +120,14 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
   try {
     loaded = await d.reachable('loading the checkpoint', () => typed(() => first.checkpointer.load()));
   } catch (e) {
-    if (e instanceof CheckpointError) return corrupt(e.message);
-    throw e;
+    if (!(e instanceof CheckpointError)) throw e;
+    // Only a corrupt checkpoint is read a second time, as text: its alarms must come back all the same.
+    const text = await d.reachable('loading the checkpoint', () => d.redis.get(d.keys.state).catch((e: Error) => (/WRONGTYPE/.test(e.message) ? null : Promise.reject(e))));
+    d.alarms.restore(savedAlarms(text));
+    return corrupt(e.message);
   }
+  // The alarm board comes back before anything new is raised.
+  d.alarms.restore(loaded?.saved.alarms);
   if (!loaded) return first;
 
   const saved = loaded.saved;

@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import type { StreamKeys } from '../redis';
 import type { Rejection } from './decode';
 import { fenceCheck, type Fence } from '../fence';
+import { compareEntryIds, parseEntryId, type EntryPos } from '../entry-id';
 
 export interface DeadLetter {
   stream: string;
@@ -87,13 +88,6 @@ for _ = 1, pairs_n do
 end
 return letters`;
 
-type EntryPos = [ms: number, seq: number];
-
-function parseId(id: string): EntryPos {
-  const dash = id.indexOf('-');
-  return dash < 0 ? [Number(id), 0] : [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
-}
-
 type DeadRedis = Redis & { warroomDeadLetters(dead: string, hw: string, fence: string, ...args: (string | number)[]): Promise<number> };
 
 export class DeadLetterWriter {
@@ -117,15 +111,14 @@ export class DeadLetterWriter {
 
   async loadHighWater(): Promise<void> {
     const hw = await this.#redis.hgetall(this.#keys.deadHighWater);
-    for (const [k, v] of Object.entries(hw)) this.#highWater.set(k, parseId(v));
+    for (const [k, v] of Object.entries(hw)) this.#highWater.set(k, parseEntryId(v));
   }
 
   /** True when this entry was dead-lettered by an earlier run (entries arrive in stream order). */
   alreadyWritten(stream: string, entryId: string): boolean {
     const hw = this.#highWater.get(stream);
     if (hw === undefined) return false;
-    const [ms, seq] = parseId(entryId);
-    if (ms < hw[0] || (ms === hw[0] && seq <= hw[1])) return true;
+    if (compareEntryIds(entryId, hw) <= 0) return true;
     this.#highWater.delete(stream); // past it: every later entry is new
     return false;
   }

@@ -11,12 +11,7 @@
  *    an honest `*` entry read as it arrives, so it counts at the server's time.
  * Both raise the `id_in_future` alarm (see docs/decisions.md).
  */
-import { entryTimeMs } from './decode';
-
-const seqOf = (id: string): number => {
-  const dash = id.indexOf('-');
-  return dash < 0 ? 0 : Number(id.slice(dash + 1));
-};
+import { parseEntryId } from '../entry-id';
 
 /**
  * Judges an ID already found more than the tolerance ahead of the server clock (the caller compares
@@ -27,6 +22,7 @@ const seqOf = (id: string): number => {
  */
 export function judgeFutureId(entryId: string, ms: number, prevId: string | undefined, nowMs: number): number | null {
   // Redis's `*` after a future ID: the same millisecond, the next sequence number.
-  const stamped = prevId !== undefined && entryTimeMs(prevId) === ms && seqOf(entryId) === seqOf(prevId) + 1;
-  return stamped ? nowMs : null;
+  if (prevId === undefined) return null;
+  const [prevMs, prevSeq] = parseEntryId(prevId);
+  return prevMs === ms && parseEntryId(entryId)[1] === prevSeq + 1 ? nowMs : null;
 }

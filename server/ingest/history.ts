@@ -18,7 +18,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RaiseAlarm } from '../alarms';
-import { compareEntryIds } from '../redis';
+import { compareEntryIds } from '../entry-id';
 
 /** Where warroom stands in one stream. */
 export interface StreamPosition {
