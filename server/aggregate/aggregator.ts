@@ -19,9 +19,6 @@ import { AGGREGATE_VERSION, type AggregateCheckpoint, type AggregateState, type 
 
 export type { AggregatorOptions } from './part';
 export type { AggregateCheckpoint, AggregateState, DedupeBlobs } from './state';
-export { DEDUPE_STREAMS, type DedupeStream } from '../streams';
-export { MAX_PAYMENT_CHANNELS } from './parts/payments';
-export { MAX_KEYS, MAX_PAIR_KEYS, MAX_REGIONS } from './parts/order-detail';
 
 /** What became of an order (see {@link Admission}): a retry with another amount is rejected by the caller as `conflicting_retry`. */
 export type OrderOutcome = Admission;
