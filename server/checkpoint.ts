@@ -8,15 +8,18 @@
  * `<prefix>ckpt:series` (hash of 5-minute chunks, only changed ones written), `<prefix>ckpt:ids:<stream>:<generation>` (a list: the
  * dedupe window's 128-bit id hashes, one element of new hashes per checkpoint; a list rather than
  * APPEND, which makes Redis reallocate and copy a string of tens of MB every second), and
- * `<prefix>ckpt:tags:orders:<generation>` (a list beside it: one element of 32-bit amount tags per
+ * `<prefix>ckpt:tags:<stream>:<generation>` (for a stream whose window keeps tags, the orders: a list beside it, one element of 32-bit amount tags per
  * element of hashes, pushed in the same batch; absent in checkpoints written before tags were kept,
  * whose ids then count as plain retries). Replaying the batch after a reconnect does no harm: the
  * state is overwritten and a hash pushed twice is absorbed by the set it is loaded into.
  */
 import type { Redis } from 'ioredis';
-import { DEDUPE_STREAMS, type AggregateState, type Aggregator, type DedupeBlobs, type DedupeStream } from './aggregate/aggregator';
+import type { Aggregator } from './aggregate/aggregator';
+import type { AggregateState, DedupeBlobs } from './aggregate/state';
 import type { SeriesChunk } from './aggregate/series';
 import { aggregateProblem } from './aggregate/state-check';
+import { upgradeAggregate } from './aggregate/state-upgrade';
+import { DEDUPE_STREAMS, tagged, type DedupeStream } from './streams';
 import type { Alarm } from '../shared/wire';
 import type { Logger } from './log';
 import { FencedBatch, type Fence } from './fence';
@@ -41,6 +44,7 @@ export function checkpointKeys(prefix: string): CheckpointKeys {
 
 /** The JSON saved under `<prefix>ckpt`. */
 export interface SavedCheckpoint {
+  /** The envelope's format; the aggregate inside has its own version (aggregate/state.ts). */
   version: 1;
   epoch: string;
   savedAtMs: number;
@@ -97,30 +101,13 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
     throw new CheckpointError('checkpoint counts are not whole numbers');
   }
   if (v.marker !== undefined && typeof v.marker !== 'string') throw new CheckpointError('checkpoint marker is not a string');
-  const a = v.aggregate;
-  if (!isRecord(a) || a.version !== 1 || typeof a.gmvMinor !== 'string' || !/^\d+$/.test(a.gmvMinor)) throw new CheckpointError('checkpoint aggregate is malformed');
-  for (const k of ['orders', 'rejected', 'duplicates', 'seriesStartMs', 'seriesLength'] as const) {
-    if (typeof a[k] !== 'number' || !Number.isSafeInteger(a[k])) throw new CheckpointError(`checkpoint aggregate.${k} is not an integer`);
-  }
-  if (a.payments !== undefined && !isRecord(a.payments)) {
-    throw new CheckpointError('checkpoint payments are malformed');
-  }
-  if (a.traffic !== undefined && a.traffic !== null && !(isRecord(a.traffic) && typeof a.traffic.visitors === 'number')) throw new CheckpointError('checkpoint traffic is malformed');
-  if (!isRecord(a.dedupe)) throw new CheckpointError('checkpoint dedupe state is missing');
-  for (const stream of DEDUPE_STREAMS) {
-    const d = a.dedupe[stream];
-    if (d === undefined && stream === 'payments') continue; // checkpoints from before payments were read
-    const int = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-    if (!isRecord(d) || !int(d.gen) || !(d.previousGen === null || int(d.previousGen)) || !(d.startedMs === null || typeof d.startedMs === 'number') || !int(d.earlyRotations)) {
-      throw new CheckpointError(`checkpoint dedupe state of ${stream} is malformed`);
-    }
-  }
-  if (!isRecord(a.rolling) || !Array.isArray(a.alerts) || !Array.isArray(a.milestones) || !isRecord(a.parcels) || !isRecord(a.rejectedByReason)) {
-    throw new CheckpointError('checkpoint aggregate is incomplete');
-  }
+  // An aggregate of an older format is brought up to the current one first (aggregate/state-upgrade.ts).
+  const a = upgradeAggregate(v.aggregate);
+  if (typeof a === 'string') throw new CheckpointError(`checkpoint ${a}`);
   // Valid JSON with a wrong type deep inside is as corrupt as torn JSON.
   const problem = aggregateProblem(a);
   if (problem) throw new CheckpointError(`checkpoint ${problem}`);
+  v.aggregate = a;
   const c = v.currency;
   if (c !== undefined && !(isRecord(c) && typeof c.code === 'string' && typeof c.minorDigits === 'number')) throw new CheckpointError('checkpoint currency is malformed');
   return v as unknown as SavedCheckpoint;
@@ -223,7 +210,7 @@ export class Checkpointer {
     const blob = async (stream: DedupeStream, gen: number | null): Promise<{ words: Uint32Array | null; tags: Uint32Array | null }> => {
       if (gen === null) return { words: null, tags: null };
       const els = await this.#redis.lrangeBuffer(this.#keys.ids(stream, gen), 0, -1);
-      const tagEls = stream === 'orders' ? await this.#redis.lrangeBuffer(this.#keys.tags(stream, gen), 0, -1) : [];
+      const tagEls = tagged(stream) ? await this.#redis.lrangeBuffer(this.#keys.tags(stream, gen), 0, -1) : [];
       return { words: toWords(Buffer.concat(els)), tags: alignTags(els, tagEls) };
     };
     const blobs: DedupeBlobs = {};
@@ -276,6 +263,7 @@ export class Checkpointer {
     }
     for (const stream of DEDUPE_STREAMS) {
       const j = cp.journals[stream];
+      if (j === undefined) continue;
       for (const seg of j.segments) {
         size += seg.words.byteLength + (seg.tags?.byteLength ?? 0);
         if (j.replace) m.del(this.#keys.ids(stream, seg.gen), this.#keys.tags(stream, seg.gen));

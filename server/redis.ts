@@ -1,28 +1,18 @@
 /** Redis connections: every one with an error listener, so an outage never becomes an unhandled error. */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './log';
+import { STREAM_NAMES, STREAMS, type StreamName } from './streams';
 
-export interface StreamKeys {
-  orders: string;
-  logistics: string;
-  weather: string;
-  payments: string;
-  traffic: string;
+/** The key of every source stream (from the stream table), and of the dead-letter stream. */
+export type StreamKeys = Record<StreamName, string> & {
   dead: string;
   /** Hash: per source stream, the last entry ID already written to the dead-letter stream. */
   deadHighWater: string;
-}
+};
 
 export function streamKeys(prefix: string): StreamKeys {
-  return {
-    orders: `${prefix}orders`,
-    logistics: `${prefix}logistics`,
-    weather: `${prefix}weather`,
-    payments: `${prefix}payments`,
-    traffic: `${prefix}traffic`,
-    dead: `${prefix}dead`,
-    deadHighWater: `${prefix}dead:hw`,
-  };
+  const sources = Object.fromEntries(STREAM_NAMES.map((n) => [n, prefix + STREAMS[n].key])) as Record<StreamName, string>;
+  return { ...sources, dead: `${prefix}dead`, deadHighWater: `${prefix}dead:hw` };
 }
 
 /**

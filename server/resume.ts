@@ -10,7 +10,8 @@
  * for a week for inspection; its id hashes and amount tags are dropped (they are large and only that state uses them).
  */
 import type { Redis } from 'ioredis';
-import { DEDUPE_STREAMS, type Aggregator } from './aggregate/aggregator';
+import type { Aggregator } from './aggregate/aggregator';
+import { DEDUPE_STREAMS } from './streams';
 import { seriesChunkProblem } from './aggregate/state-check';
 import { CheckpointError, type CheckpointKeys, type Checkpointer, type LoadedCheckpoint, type SavedCheckpoint } from './checkpoint';
 import type { AlarmBoard } from './alarms';
@@ -143,7 +144,7 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
     }
     const aside = await d.reachable('setting the old checkpoint aside', () => setAside(d.redis, d.keys, stamp));
     d.log.warn(`WARROOM_NEW_EPOCH: saved state was ${was}, the event file says ${is}; set aside as ${aside}, recounting from the streams`);
-    await d.reachable('auditing the new epoch', () => d.audit('epoch.new', { currency: saved.currency, orders: saved.aggregate.orders, savedAtMs: saved.savedAtMs }, { currency: { code, minorDigits }, asideKey: aside }));
+    await d.reachable('auditing the new epoch', () => d.audit('epoch.new', { currency: saved.currency, orders: saved.aggregate.parts.orders?.orders ?? 0, savedAtMs: saved.savedAtMs }, { currency: { code, minorDigits }, asideKey: aside }));
     return fresh();
   }
   if (d.newEpoch) d.log.warn('WARROOM_NEW_EPOCH is set but the saved state is in the event\'s currency: resuming it (the variable only acts on a currency change)');
@@ -156,6 +157,6 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
     // The checks above should make this unreachable; if not, half a restore must not be counted on.
     return corrupt(`checkpoint could not be restored: ${(e as Error).message}`);
   }
-  d.log.info(`resumed from checkpoint of ${new Date(saved.savedAtMs).toISOString()}: ${saved.aggregate.orders} orders`);
+  d.log.info(`resumed from checkpoint of ${new Date(saved.savedAtMs).toISOString()}: ${saved.aggregate.parts.orders?.orders ?? 0} orders`);
   return { ...first, epoch: saved.epoch, saved };
 }

@@ -84,8 +84,7 @@ export class Ingest implements Rejecter {
     defineCarefulRead(redis);
     this.#kinds = streamKinds(opts.keys);
     this.#status.staleSinceMs = now();
-    const { orders, logistics, weather, payments, traffic } = opts.keys;
-    const keys = [orders, logistics, weather, payments, traffic];
+    const keys = [...this.#kinds.keys()];
     this.#readKeys = keys;
     this.#reader = new StreamReader(
       connectBlocking,
@@ -125,9 +124,9 @@ export class Ingest implements Rejecter {
 
   /** The last entry ID applied, per stream key (what a checkpoint saves). */
   cursors(): Record<string, string> {
-    const k = this.#opts.keys;
-    const [o, l, w, p, t] = this.#reader.cursors;
-    return { [k.orders]: o!, [k.logistics]: l!, [k.weather]: w!, [k.payments]: p!, [k.traffic]: t! };
+    const out: Record<string, string> = {};
+    this.#reader.cursors.forEach((cursor, i) => (out[this.#readKeys[i]!] = cursor));
+    return out;
   }
 
   /** Cursor and count per stream key (what the history check judges and the checkpoint saves). */

@@ -20,12 +20,11 @@ import type { AuditEntry } from '../../shared/api';
 interface SavedJson {
   currency?: unknown;
   aggregate: {
-    orders: number;
-    rolling: unknown;
     dedupe: { orders: { gen: unknown } };
-    parcels: { picked: unknown };
-    breakdowns: { regions: unknown[][] };
-    milestones: { reachedAtMs: unknown }[];
+    parts: {
+      orders: { orders: number; rolling: unknown; breakdowns: { regions: unknown[][] }; milestones: { reachedAtMs: unknown }[] };
+      logistics: { parcels: { picked: unknown } };
+    };
   };
 }
 
@@ -75,8 +74,8 @@ async function checkpointWith(r: Redis, orders: number): Promise<SavedJson> {
   for (;;) {
     const text = await r.get('wr:ckpt');
     const cp = text ? (JSON.parse(text) as SavedJson) : null;
-    if (cp?.aggregate?.orders === orders) return cp;
-    if (Date.now() > until) throw new Error(`no checkpoint with ${orders} orders (has ${cp?.aggregate?.orders})`);
+    if (cp?.aggregate?.parts?.orders?.orders === orders) return cp;
+    if (Date.now() > until) throw new Error(`no checkpoint with ${orders} orders (has ${cp?.aggregate?.parts?.orders?.orders})`);
     await sleep(100);
   }
 }
@@ -114,11 +113,11 @@ describe('a checkpoint that is valid JSON with wrong inner types', () => {
   afterAll(() => close(x));
 
   it.each<[string, (cp: SavedJson, r: Redis) => Promise<void> | void, RegExp]>([
-    ['aggregate.rolling = "x"', (cp) => void (cp.aggregate.rolling = 'x'), /aggregate is incomplete|rolling/],
+    ['aggregate.rolling = "x"', (cp) => void (cp.aggregate.parts.orders.rolling = 'x'), /aggregate\.parts\.orders\.rolling/],
     ['dedupe.orders.gen = "1"', (cp) => void (cp.aggregate.dedupe.orders.gen = '1'), /dedupe state of orders/],
-    ['parcels.picked = "3" (a number as a string)', (cp) => void (cp.aggregate.parcels.picked = '3'), /aggregate\.parcels\.picked/],
-    ['a region row count as a string', (cp) => void (cp.aggregate.breakdowns.regions[0]![2] = '20'), /breakdowns\.regions\[0\]\[2\]/],
-    ['a milestone time as a string', (cp) => void (cp.aggregate.milestones[0]!.reachedAtMs = 'yesterday'), /milestones\[0\]\.reachedAtMs/],
+    ['parcels.picked = "3" (a number as a string)', (cp) => void (cp.aggregate.parts.logistics.parcels.picked = '3'), /aggregate\.parts\.logistics\.parcels\.picked/],
+    ['a region row count as a string', (cp) => void (cp.aggregate.parts.orders.breakdowns.regions[0]![2] = '20'), /breakdowns\.regions\[0\]\[2\]/],
+    ['a milestone time as a string', (cp) => void (cp.aggregate.parts.orders.milestones[0]!.reachedAtMs = 'yesterday'), /milestones\[0\]\.reachedAtMs/],
     ['the series hash replaced by a string (WRONGTYPE)', async (_cp, r) => void (await r.multi().del('wr:ckpt:series').set('wr:ckpt:series', 'x').exec()), /wrong Redis type/],
     ['a series second as a string', async (_cp, r) => void (await r.hset('wr:ckpt:series', '0', JSON.stringify({ orders: ['1'], gmvMinor: [1250] }))), /series chunk 0\.orders\[0\]/],
   ])('%s: the start succeeds, recounts exactly, raises checkpoint_corrupt and /healthz answers 503 until acknowledged', async (_what, corrupt, where) => {

@@ -36,7 +36,7 @@ const noneLeft = (): Promise<true> => waitFor(async () => ((await ours()).size =
 
 async function orders(prefix: string): Promise<number> {
   const text = await redis.get(`${prefix}ckpt`);
-  return text === null ? -1 : parseCheckpoint(text).aggregate.orders;
+  return text === null ? -1 : (parseCheckpoint(text).aggregate.parts.orders?.orders ?? 0);
 }
 
 describe('closing', () => {

@@ -191,7 +191,7 @@ describe('Aggregator', () => {
     );
   });
 
-  it('keeps parcels by stage and active alerts, newest first, dropping expired ones', () => {
+  it('keeps parcels by stage and active alerts, newest first; advancing the time drops expired ones, reading does not', () => {
     const a = make();
     a.applyLogistics({ id: 'l', stage: 'picked', parcels: 3, tsMs: T0 }, T0);
     a.applyLogistics({ id: 'l2', stage: 'picked', parcels: 2, tsMs: T0 }, T0);
@@ -201,7 +201,10 @@ describe('Aggregator', () => {
     expect(a.activeAlerts(T0 + 1000).map((x) => x.id)).toEqual(['w2', 'w1']);
     const v = a.alertsVersion;
     expect(a.activeAlerts(T0 + 61_000).map((x) => x.id)).toEqual(['w2']); // w1's default TTL passed
+    expect(a.alertsVersion).toBe(v); // a read changes nothing
+    a.advance(T0 + 61_000); // time moves on: w1 is dropped, and publishers learn the list changed
     expect(a.alertsVersion).toBeGreaterThan(v);
+    expect(a.checkpoint().state.parts.weather?.alerts.map((x) => x.id)).toEqual(['w2']);
     a.applyWeather({ id: 'w2', region: 'CN-BJ', severity: 'severe', kind: 'fog', text: 'c', tsMs: T0 + 20, untilMs: T0 + 90_000 });
     expect(a.activeAlerts(T0 + 61_000)).toHaveLength(1);
   });
@@ -218,12 +221,13 @@ describe('Aggregator checkpoints', () => {
       save(cp: ReturnType<Aggregator['checkpoint']>) {
         for (const [k, c] of cp.seriesChunks) series.set(k, c);
         for (const s of ['orders', 'logistics'] as const) {
-          for (const seg of cp.journals[s].segments) {
+          const j = cp.journals[s]!;
+          for (const seg of j.segments) {
             const key = `${s}:${seg.gen}`;
-            blobs.set(key, cp.journals[s].replace ? [...seg.words] : [...(blobs.get(key) ?? []), ...seg.words]);
-            if (withTags && seg.tags) tags.set(key, cp.journals[s].replace ? [...seg.tags] : [...(tags.get(key) ?? []), ...seg.tags]);
+            blobs.set(key, j.replace ? [...seg.words] : [...(blobs.get(key) ?? []), ...seg.words]);
+            if (withTags && seg.tags) tags.set(key, j.replace ? [...seg.tags] : [...(tags.get(key) ?? []), ...seg.tags]);
           }
-          for (const g of cp.journals[s].dropped) {
+          for (const g of j.dropped) {
             blobs.delete(`${s}:${g}`);
             tags.delete(`${s}:${g}`);
           }
@@ -233,7 +237,7 @@ describe('Aggregator checkpoints', () => {
       load(state: ReturnType<Aggregator['checkpoint']>['state']) {
         const w = (s: 'orders' | 'logistics', g: number | null) => (g === null || !blobs.has(`${s}:${g}`) ? null : Uint32Array.from(blobs.get(`${s}:${g}`)!));
         const t = (g: number | null) => (g === null || !tags.has(`orders:${g}`) ? null : Uint32Array.from(tags.get(`orders:${g}`)!));
-        const d = state.dedupe;
+        const d = { orders: state.dedupe.orders!, logistics: state.dedupe.logistics! };
         return {
           series,
           blobs: {
@@ -353,11 +357,11 @@ describe('Aggregator: payments and traffic', () => {
     a.applyTraffic({ visitors: 99, tsMs: T0 });
     const cp = a.checkpoint();
     const b = make();
-    b.restore(cp.state, cp.seriesChunks, { payments: { current: cp.journals.payments.segments[0]?.words ?? null, previous: null } });
+    b.restore(cp.state, cp.seriesChunks, { payments: { current: cp.journals.payments!.segments[0]?.words ?? null, previous: null } });
     expect(b.payments()).toEqual(a.payments());
     expect(b.traffic()).toEqual(a.traffic());
     expect(b.applyPayment({ id: 'p1', channel: 'card', ok: true, tsMs: T0 }, T0 + 1)).toBe(false);
-    const old = { ...cp.state, payments: undefined, traffic: undefined, dedupe: { orders: cp.state.dedupe.orders, logistics: cp.state.dedupe.logistics } };
+    const old = { ...cp.state, parts: { ...cp.state.parts, payments: undefined, traffic: undefined }, dedupe: { orders: cp.state.dedupe.orders, logistics: cp.state.dedupe.logistics } };
     const c = make();
     c.restore(old, new Map(), {});
     expect(c.payments()).toEqual({});

@@ -7,18 +7,25 @@ const fresh = () => new Aggregator({ seriesStartMs: 0, milestonesMinor: [], aler
 const saved = (patch: Record<string, unknown> = {}, agg: Record<string, unknown> = {}) =>
   JSON.stringify({ version: 1, epoch: 'e', savedAtMs: 1, cursors: { 'wr:orders': '1-0' }, aggregate: { ...fresh().checkpoint().state, ...agg }, ...patch });
 
+/** The fresh state with its orders part patched. */
+const withOrders = (patch: Record<string, unknown>) => {
+  const s = fresh().checkpoint().state;
+  return { parts: { ...s.parts, orders: { ...s.parts.orders, ...patch } } };
+};
+
 describe('parseCheckpoint', () => {
   it('accepts what a fresh aggregator saves, through JSON (no -Infinity survives JSON)', () => {
     const cp = parseCheckpoint(saved());
-    expect(cp.aggregate.dedupe.orders.startedMs).toBeNull();
+    expect(cp.aggregate.dedupe.orders?.startedMs).toBeNull();
     expect(cp.cursors).toEqual({ 'wr:orders': '1-0' });
   });
   it.each([
     ['not JSON', '{'],
     ['another version', saved({ version: 2 })],
     ['a bad cursor', saved({ cursors: { 'wr:orders': 'latest' } })],
-    ['a float GMV', saved({}, { gmvMinor: '1.5' })],
-    ['a missing count', saved({}, { orders: undefined })],
+    ['an aggregate of an unknown version', saved({}, { version: 3 })],
+    ['a float GMV', saved({}, withOrders({ gmvMinor: '1.5' }))],
+    ['a missing count', saved({}, withOrders({ orders: undefined }))],
     ['a bad dedupe generation', saved({}, { dedupe: { orders: { gen: -1, previousGen: null, startedMs: null, earlyRotations: 0 }, logistics: { gen: 0, previousGen: null, startedMs: null, earlyRotations: 0 } } })],
   ])('rejects %s', (_what, text) => {
     expect(() => parseCheckpoint(text)).toThrow(/checkpoint/);
@@ -49,27 +56,27 @@ describe('parseCheckpoint: valid JSON with wrong inner types is corrupt', () => 
   };
 
   it('accepts the busy state as saved', () => {
-    expect(() => parseCheckpoint(withPatch(['orders'], 1))).not.toThrow();
+    expect(() => parseCheckpoint(withPatch(['parts', 'orders', 'orders'], 1))).not.toThrow();
   });
   it.each<[string, (string | number)[], unknown, RegExp]>([
-    ['aggregate.rolling = "x"', ['rolling'], 'x', /aggregate( is incomplete|\.rolling)/],
-    ['a rolling count as a string', ['rolling', 'counts', 3], '1', /aggregate\.rolling\.counts\[3\]/],
+    ['aggregate.rolling = "x"', ['parts', 'orders', 'rolling'], 'x', /aggregate\.parts\.orders\.rolling/],
+    ['a rolling count as a string', ['parts', 'orders', 'rolling', 'counts', 3], '1', /aggregate\.parts\.orders\.rolling\.counts\[3\]/],
     ['dedupe.orders.gen = "1"', ['dedupe', 'orders', 'gen'], '1', /dedupe state of orders/],
-    ['parcels.picked = "2"', ['parcels', 'picked'], '2', /aggregate\.parcels\.picked/],
+    ['parcels.picked = "2"', ['parts', 'logistics', 'parcels', 'picked'], '2', /aggregate\.parts\.logistics\.parcels\.picked/],
     ['a rejected count as a string', ['rejectedByReason'], { bad_amount: '3' }, /rejectedByReason\.bad_amount/],
-    ['a milestone threshold as a number', ['milestones', 0, 'thresholdMinor'], 100, /milestones\[0\]\.thresholdMinor/],
-    ['a milestone time as a string', ['milestones', 0, 'reachedAtMs'], '1000', /milestones\[0\]\.reachedAtMs/],
-    ['an alert without text', ['alerts', 0, 'text'], DELETE, /alerts\[0\]\.text/],
-    ['payments ok as a string', ['payments', 'alipay', 'ok'], '1', /payments\.alipay\.ok/],
-    ['traffic visitors as a string', ['traffic', 'visitors'], '10', /traffic/],
-    ['a region row GMV as a number', ['breakdowns', 'regions', 0, 1], 500, /breakdowns\.regions\[0\]\[1\]/],
-    ['a region row count as a string', ['breakdowns', 'regions', 0, 2], '1', /breakdowns\.regions\[0\]\[2\]/],
-    ['warehouses as an object', ['breakdowns', 'warehouses'], {}, /breakdowns\.warehouses/],
-    ['a warehouse stage as a string', ['breakdowns', 'warehouses', 0, 'picked'], '2', /warehouses\[0\]\.picked/],
-    ['flash sold as a string', ['flash', 0, 'sold'], '1', /flash\[0\]\.sold/],
-    ['a pair row count as a string', ['pairs', 'regionChannel', 0, 3], '1', /pairs\.regionChannel\[0\]\[3\]/],
-    ['dispatchRolling = 5', ['dispatchRolling'], 5, /dispatchRolling/],
-    ['a negative order count', ['orders'], -1, /orders/],
+    ['a milestone threshold as a number', ['parts', 'orders', 'milestones', 0, 'thresholdMinor'], 100, /parts\.orders\.milestones\[0\]\.thresholdMinor/],
+    ['a milestone time as a string', ['parts', 'orders', 'milestones', 0, 'reachedAtMs'], '1000', /parts\.orders\.milestones\[0\]\.reachedAtMs/],
+    ['an alert without text', ['parts', 'weather', 'alerts', 0, 'text'], DELETE, /parts\.weather\.alerts\[0\]\.text/],
+    ['payments ok as a string', ['parts', 'payments', 'channels', 'alipay', 'ok'], '1', /parts\.payments\.channels\.alipay\.ok/],
+    ['traffic visitors as a string', ['parts', 'traffic', 'gauge', 'visitors'], '10', /parts\.traffic\.gauge\.visitors/],
+    ['a region row GMV as a number', ['parts', 'orders', 'breakdowns', 'regions', 0, 1], 500, /parts\.orders\.breakdowns\.regions\[0\]\[1\]/],
+    ['a region row count as a string', ['parts', 'orders', 'breakdowns', 'regions', 0, 2], '1', /parts\.orders\.breakdowns\.regions\[0\]\[2\]/],
+    ['warehouses as an object', ['parts', 'logistics', 'warehouses'], {}, /parts\.logistics\.warehouses/],
+    ['a warehouse stage as a string', ['parts', 'logistics', 'warehouses', 0, 'picked'], '2', /parts\.logistics\.warehouses\[0\]\.picked/],
+    ['flash sold as a string', ['parts', 'orders', 'flash', 0, 'sold'], '1', /parts\.orders\.flash\[0\]\.sold/],
+    ['a pair row count as a string', ['parts', 'orders', 'pairs', 'regionChannel', 0, 3], '1', /parts\.orders\.pairs\.regionChannel\[0\]\[3\]/],
+    ['dispatchRolling = 5', ['parts', 'logistics', 'dispatchRolling'], 5, /parts\.logistics\.dispatchRolling/],
+    ['a negative order count', ['parts', 'orders', 'orders'], -1, /parts\.orders\.orders/],
   ])('rejects %s, naming the place', (_what, path, value, where) => {
     expect(() => parseCheckpoint(withPatch(path, value))).toThrow(where);
   });

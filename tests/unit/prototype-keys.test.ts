@@ -135,7 +135,7 @@ describe('keys named like Object.prototype members', () => {
   it('restores a hand-made checkpoint whose "__proto__" keys are own JSON properties, without adopting them as prototypes', () => {
     const base = new Aggregator({ seriesStartMs: T0, milestonesMinor: [], alertDefaultTtlMs: 1000 }).checkpoint().state;
     const text = JSON.stringify({ version: 1, epoch: 'e', savedAtMs: T0, cursors: {}, aggregate: base })
-      .replace('"payments":{}', '"payments":{"__proto__":{"ok":3,"failed":1},"constructor":{"ok":1,"failed":0}}')
+      .replace('"channels":{}', '"channels":{"__proto__":{"ok":3,"failed":1},"constructor":{"ok":1,"failed":0}}')
       .replace('"rejectedByReason":{}', '"rejectedByReason":{"__proto__":2}')
       .replace('"parcels":{', '"parcels":{"__proto__":{"polluted":1},');
     const saved = parseCheckpoint(text);
@@ -150,7 +150,7 @@ describe('keys named like Object.prototype members', () => {
 
   it('refuses a checkpoint whose payment counts are not counts', () => {
     const base = new Aggregator({ seriesStartMs: T0, milestonesMinor: [], alertDefaultTtlMs: 1000 }).checkpoint().state;
-    const text = JSON.stringify({ version: 1, epoch: 'e', savedAtMs: T0, cursors: {}, aggregate: { ...base, payments: { __x: null } } });
+    const text = JSON.stringify({ version: 1, epoch: 'e', savedAtMs: T0, cursors: {}, aggregate: { ...base, parts: { ...base.parts, payments: { channels: { __x: null } } } } });
     expect(() => parseCheckpoint(text)).toThrow(/payments/);
   });
 
