@@ -1,17 +1,15 @@
 /**
- * uPlot for the executive view: created once per element, fed with `setData` (throttled), resized
- * with its box, and interactive: a crosshair whose data index is reactive (`hoverIdx`, for the
- * readouts), drag to zoom in time, shift+drag to pan, touch to scrub. The time window is shared by
- * every chart on the page through one {@link TimeWindow}: zooming one zooms all.
+ * uPlot for the executive view: the shared chart attachment (client/charts/uplot.svelte.ts) with
+ * the interaction plugins: a crosshair whose data index is reactive (`hoverIdx`, for the readouts),
+ * drag to zoom in time, shift+drag to pan, touch to scrub. The time window is shared by every
+ * chart on the page through one {@link TimeWindow}: zooming one zooms all.
  */
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import type { Attachment } from 'svelte/attachments';
+import { uplotChart } from '../charts/uplot.svelte';
+import { crosshair, dragZoom, shiftPan, touchScrub, type Range } from '../charts/plugins/interaction';
 
-export interface Range {
-  min: number;
-  max: number;
-}
+export type { Range };
 
 /** Narrowest window one can zoom into, seconds. */
 const MIN_WIDTH = 10;
@@ -62,7 +60,7 @@ export class TimeWindow {
 
 export interface ChartSpec {
   /**
-   * Options for a box of this size in CSS px (cursor, drag and hooks are added here); `forExport`:
+   * Options for a box of this size in CSS px (the interaction is added as plugins); `forExport`:
    * larger text for the PNG export.
    */
   options(width: number, height: number, forExport?: boolean): uPlot.Options;
@@ -85,13 +83,47 @@ export class ExecChart {
   drawn = $state(0);
 
   readonly #spec: ChartSpec;
-  readonly #win: TimeWindow;
-  readonly #minIntervalMs: number;
+  readonly attach: Attachment<HTMLElement>;
 
   constructor(spec: ChartSpec, win: TimeWindow, minIntervalMs = 500) {
     this.#spec = spec;
-    this.#win = win;
-    this.#minIntervalMs = minIntervalMs;
+    const full = (): Range => spec.full();
+    /** Keeps `plot`, `range` and `drawn` in step with the chart for the readouts and the export. */
+    const mirror: uPlot.Plugin = {
+      hooks: {
+        init: (u) => {
+          this.plot = u;
+        },
+        setData: () => {
+          this.drawn++;
+        },
+        setScale: (u, key) => {
+          if (key !== 'x') return;
+          const { min, max } = u.scales.x!;
+          if (min != null && max != null && (min !== this.range.min || max !== this.range.max)) this.range = { min, max };
+        },
+        destroy: (u) => {
+          if (this.plot === u) this.plot = null;
+        },
+      },
+    };
+    this.attach = uplotChart({
+      options: (width, height) => spec.options(width, height),
+      version: () => spec.version(),
+      data: () => spec.data(),
+      xRange: () => win.zoom ?? spec.full(),
+      plugins: [
+        mirror,
+        crosshair((idx) => {
+          if (idx !== this.hoverIdx) this.hoverIdx = idx;
+        }),
+        dragZoom(win, full),
+        shiftPan(win, full),
+        touchScrub(),
+      ],
+      onResize: 'resize',
+      minIntervalMs,
+    });
   }
 
   /**
@@ -123,171 +155,4 @@ export class ExecChart {
       host.remove();
     }
   }
-
-  readonly attach: Attachment<HTMLElement> = (node) => {
-    const spec = this.#spec;
-    const win = this.#win;
-    let lastDrawMs = 0;
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    let panFrom: { x: number; range: Range } | null = null;
-    let lastTouchMs = -Infinity;
-
-    const target = (): Range => win.zoom ?? spec.full();
-    const applyScale = (u: uPlot): void => {
-      const r = target();
-      u.batch(() => u.setScale('x', { min: r.min, max: r.max }));
-    };
-    const redraw = (): void => {
-      const u = this.plot;
-      if (!u) return;
-      lastDrawMs = performance.now();
-      const r = target();
-      u.batch(() => {
-        u.setData(spec.data(), false);
-        u.setScale('x', { min: r.min, max: r.max });
-      });
-      this.drawn++;
-    };
-
-    const onPanMove = (e: MouseEvent): void => {
-      const u = this.plot;
-      if (!u || !panFrom) return;
-      const perPx = (panFrom.range.max - panFrom.range.min) / Math.max(1, u.bbox.width / uPlot.pxRatio);
-      const d = -(e.clientX - panFrom.x) * perPx;
-      const full = spec.full();
-      const shift = Math.max(full.min - panFrom.range.min, Math.min(full.max - panFrom.range.max, d));
-      win.zoom = { min: panFrom.range.min + shift, max: panFrom.range.max + shift };
-    };
-    const onPanEnd = (): void => {
-      panFrom = null;
-      node.classList.remove('panning');
-      document.removeEventListener('mousemove', onPanMove);
-      document.removeEventListener('mouseup', onPanEnd);
-    };
-
-    const make = (width: number, height: number): uPlot => {
-      const base = spec.options(width, height);
-      const opts: uPlot.Options = {
-        ...base,
-        cursor: {
-          y: false,
-          drag: { x: true, y: false, setScale: false, dist: 8 },
-          points: { size: 9, width: 2, fill: '#0a0f1e' },
-          bind: {
-            // After a tap the browser sends the emulated mouse away ("mouseleave"): on touch the
-            // crosshair stays where the finger was, until a touch elsewhere.
-            mouseleave: (_u, _t, handler) => (e) => (performance.now() - lastTouchMs < 1000 ? null : handler(e)),
-            // Shift+drag pans the zoomed window instead of selecting.
-            mousedown: (_u, _t, handler) => (e) => {
-              if (e.shiftKey && e.button === 0 && win.zoom) {
-                panFrom = { x: e.clientX, range: win.zoom };
-                node.classList.add('panning');
-                document.addEventListener('mousemove', onPanMove);
-                document.addEventListener('mouseup', onPanEnd);
-                e.preventDefault();
-                return null;
-              }
-              return handler(e);
-            },
-          },
-          ...base.cursor,
-        },
-        hooks: {
-          ...base.hooks,
-          // A finished drag selection zooms every chart to it.
-          setSelect: [
-            ...(base.hooks?.setSelect ?? []),
-            (u) => {
-              if (u.select.width < 2) return;
-              const min = u.posToVal(u.select.left, 'x');
-              const max = u.posToVal(u.select.left + u.select.width, 'x');
-              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-              win.set({ min, max }, spec.full());
-            },
-          ],
-          setScale: [
-            ...(base.hooks?.setScale ?? []),
-            (u, key) => {
-              if (key !== 'x') return;
-              const { min, max } = u.scales.x!;
-              if (min != null && max != null && (min !== this.range.min || max !== this.range.max)) this.range = { min, max };
-            },
-          ],
-          setCursor: [
-            ...(base.hooks?.setCursor ?? []),
-            (u) => {
-              const left = u.cursor.left ?? -1;
-              const idx = left >= 0 ? (u.cursor.idx ?? null) : null;
-              if (idx !== this.hoverIdx) this.hoverIdx = idx;
-            },
-          ],
-        },
-      };
-      const u = new uPlot(opts, spec.data(), node);
-      // Touch: a finger sliding along the plot moves the crosshair (vertical swipes still scroll).
-      const over = u.over;
-      over.style.touchAction = 'pan-y';
-      const scrub = (e: PointerEvent): void => {
-        if (e.pointerType === 'mouse') return;
-        lastTouchMs = performance.now();
-        const r = over.getBoundingClientRect();
-        u.setCursor({ left: Math.max(0, Math.min(r.width, e.clientX - r.left)), top: e.clientY - r.top });
-      };
-      over.addEventListener('pointerdown', scrub);
-      over.addEventListener('pointermove', scrub);
-      over.addEventListener('pointerup', (e) => {
-        if (e.pointerType !== 'mouse') lastTouchMs = performance.now();
-      });
-      lastDrawMs = performance.now();
-      applyScale(u);
-      return u;
-    };
-
-    const onTouchElsewhere = (e: PointerEvent): void => {
-      const u = this.plot;
-      if (!u || e.pointerType === 'mouse' || u.over.contains(e.target as Node)) return;
-      if ((u.cursor.left ?? -1) >= 0) u.setCursor({ left: -10, top: -10 });
-    };
-    document.addEventListener('pointerdown', onTouchElsewhere, { passive: true });
-
-    const ro = new ResizeObserver(([entry]) => {
-      if (!entry) return;
-      const { width, height } = entry.contentRect;
-      if (width < 2 || height < 2) return;
-      if (!this.plot) {
-        this.plot = make(Math.floor(width), Math.floor(height));
-        this.drawn++;
-      }
-      else if (Math.abs(this.plot.width - width) > 1 || Math.abs(this.plot.height - height) > 1) {
-        this.plot.setSize({ width: Math.floor(width), height: Math.floor(height) });
-      }
-    });
-    ro.observe(node);
-
-    // New data: at most once per interval (a night of per-second points, ticks at 10 Hz).
-    $effect(() => {
-      void spec.version();
-      if (pending !== undefined) return;
-      const wait = Math.max(0, lastDrawMs + this.#minIntervalMs - performance.now());
-      pending = setTimeout(() => {
-        pending = undefined;
-        redraw();
-      }, wait);
-    });
-    // A new window (zoom, pan, reset, the night growing): at once.
-    $effect(() => {
-      const r = win.zoom ?? spec.full();
-      const u = this.plot;
-      if (u && (u.scales.x?.min !== r.min || u.scales.x?.max !== r.max)) applyScale(u);
-    });
-
-    return () => {
-      clearTimeout(pending);
-      onPanEnd();
-      document.removeEventListener('pointerdown', onTouchElsewhere);
-      ro.disconnect();
-      this.plot?.destroy();
-      this.plot = null;
-    };
-  };
 }
