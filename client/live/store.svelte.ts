@@ -12,13 +12,11 @@ export type ConnectionState = 'connecting' | 'live' | 'stale' | 'offline';
 export type TickResult = 'applied' | 'gap';
 
 /**
- * The store as widgets and pages see it: no writers (those are the connection's). Transitional:
- * `applyBanner`, `applyEvent` and the `alarms` setter stay visible while client/pages/Admin.svelte
- * still calls them after its own requests; the server already pushes the same change to every
- * screen (`banner` and `event` events, the alarms in the next tick), so once those lines are gone,
- * add the two names below and delete the setter.
+ * The store as widgets and pages see it: no writers (those are the connection's). A page that
+ * changes something through the API waits for the server's push (`banner` and `event` events, the
+ * alarms in the next tick) like every other screen.
  */
-export type LiveView = Omit<LiveStore, 'applySnapshot' | 'applyTick' | 'applyConnection'>;
+export type LiveView = Omit<LiveStore, 'applySnapshot' | 'applyTick' | 'applyConnection' | 'applyBanner' | 'applyEvent'>;
 
 /** Seconds of series kept on the client at most. */
 export const MAX_SERIES_POINTS = 48 * 3600;
@@ -65,12 +63,6 @@ export class LiveStore {
   get alerts(): WeatherAlert[] { return this.#alerts; }
   get milestones(): Milestone[] { return this.#milestones; }
   get alarms(): Alarm[] { return this.#alarms; }
-  /**
-   * @deprecated Transitional: client/pages/Admin.svelte still writes the acknowledged alarm here; the
-   * next tick carries the same list (acknowledging bumps the board's version). Delete this setter
-   * together with that line.
-   */
-  set alarms(list: Alarm[]) { this.#alarms = list; }
   /** When the server could not read the streams (server time); the charts shade them. */
   get outages(): Outage[] { return this.#outages; }
   get source(): SourceStatus { return this.#source; }

@@ -6,9 +6,9 @@
  * come back through the connection's broadcast. One class for the six cards (~290 lines, one
  * method per action) because they share the busy flag / outcome note / audit refresh of `#act`.
  */
-import type { AccountInfo, AuditEntry, Banner, EventPatch, Me, T0Change, ViewerTokenInfo } from '../../../shared/api';
+import type { AccountInfo, AuditEntry, EventPatch, Me, T0Change, ViewerTokenInfo } from '../../../shared/api';
 import type { EventInfo } from '../../../shared/domain';
-import type { Alarm } from '../../../shared/wire';
+import type { Alarm, Banner } from '../../../shared/wire';
 import type { Locale } from '../../format';
 import type { Live } from '../../live/context';
 import * as api from '../admin-api';
@@ -130,7 +130,6 @@ export class AdminActions {
   // ---- event ----
 
   #eventSaved(e: EventInfo): string {
-    this.live.store.applyEvent(e);
     const t = this.t;
     return `${t.saved}: T0 ${formatInZone(e.t0Ms, e.timeZone, this.locale)} · ${t.target} ${minorToMajor(e.targetMinor, e.minorDigits)} ${e.currency}`;
   }
@@ -255,16 +254,15 @@ export class AdminActions {
     const text = input.trim();
     const m = Number(minutes);
     if (text === '' || !(m > 0)) return;
-    const b = await this.#act('screens', () => api.setBanner(text, Math.round(m * 60)), (b) => `${this.t.saved}: ${this.t.until} ${this.fmt(b.untilMs)}`);
-    if (b) this.live.store.applyBanner(b);
+    // Every screen, this page's too, gets the banner from the server's push, not from this answer.
+    await this.#act('screens', () => api.setBanner(text, Math.round(m * 60)), (b) => `${this.t.saved}: ${this.t.until} ${this.fmt(b.untilMs)}`);
   }
 
   async clearBanner(): Promise<void> {
-    const r = await this.#act('screens', async () => {
+    await this.#act('screens', async () => {
       await api.clearBanner();
       return true;
     }, () => this.t.saved);
-    if (r) this.live.store.applyBanner(null);
   }
 
   async reloadScreens(): Promise<void> {
