@@ -5,13 +5,13 @@ import App from './App.svelte';
 import { LiveStore } from './live/store.svelte';
 import { ServerClock } from './live/server-clock.svelte';
 import { LiveConnection } from './live/connection';
-import type { Locale } from './format';
+import { isLocale, type Locale } from '../shared/domain';
 import { restoreKioskState, SoundBoard, startKiosk } from './kiosk';
 import { preloadGlyphs } from './glyphs';
 
 const params = new URLSearchParams(location.search);
 const lang = params.get('lang');
-const langOverride: Locale | null = lang === 'en' || lang === 'zh-CN' ? lang : null;
+const langOverride: Locale | null = isLocale(lang) ? lang : null;
 const path = location.pathname;
 
 const store = new LiveStore();

@@ -6,7 +6,7 @@
  * `peers` and apply it to their screens with {@link AdminPlane.applyPeer}.
  */
 import type { Redis } from 'ioredis';
-import type { AccountInfo, EventPatch, T0Change, ViewerTokenInfo } from '../shared/api';
+import type { AccountInfo, AccountRole, EventPatch, T0Change, ViewerTokenInfo } from '../shared/api';
 import type { EventInfo } from '../shared/domain';
 import type { Alarm, Banner } from '../shared/wire';
 import { majorToMinorBig } from '../shared/money';
@@ -227,7 +227,7 @@ export class AdminPlane {
 
   async putAccount(p: Principal, body: { username?: unknown; password?: unknown; role?: unknown }): Promise<AccountInfo> {
     const before = this.#d.creds.listAccounts().find((a) => a.username === body?.username) ?? null;
-    const info = await this.#wrap(() => this.#d.creds.putAccount(body?.username as string, body?.password as string, body?.role as 'executive', auditName(p)));
+    const info = await this.#wrap(() => this.#d.creds.putAccount(body?.username as string, body?.password as string, body?.role as AccountRole, auditName(p)));
     if (before) {
       this.#d.screens.disconnect((q) => q.username === info.username);
       this.#d.peers?.publish({ kind: 'revoke', username: info.username });

@@ -1,5 +1,5 @@
 /** The event definition file: parsed and validated at start, with errors that name the field. */
-import { LOCALES, MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
+import { isLocale, LOCALES, MAP_KINDS, type EventInfo, type FlashSku, type LastYear, type MapKind } from '../shared/domain';
 import { checkKeys, KEYS, moneyReader, parseCurrency, parseFlashSkus, parseLastYear, parseMilestones, type Fail } from './event-fields';
 import { isRecord } from '../shared/dict';
 
@@ -77,7 +77,7 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   if (typeof timeZone !== 'string' || !validTimeZone(timeZone)) fail('timeZone', `is not an IANA time zone: ${JSON.stringify(timeZone)}`);
 
   const locale = raw.locale ?? 'zh-CN';
-  if (!(LOCALES as readonly unknown[]).includes(locale)) fail('locale', `must be ${LOCALES.map((l) => `"${l}"`).join(' or ')}`);
+  if (!isLocale(locale)) fail('locale', `must be ${LOCALES.map((l) => `"${l}"`).join(' or ')}`);
 
   const { code, digits } = parseCurrency(raw.currency, fail);
   const money = moneyReader(digits, fail);

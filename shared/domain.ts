@@ -3,6 +3,7 @@
 /** The screens' languages (an event's `locale`, a page's `?lang=`). */
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
+export const isLocale = (s: unknown): s is Locale => (LOCALES as readonly unknown[]).includes(s);
 
 export const LOGISTICS_STAGES = ['picked', 'packed', 'dispatched', 'delivered'] as const;
 export type LogisticsStage = (typeof LOGISTICS_STAGES)[number];

@@ -1,9 +1,9 @@
 /** Language of the sign-in and admin pages: `?lang=` first, then the browser's preferred languages, English otherwise. */
-import type { Locale } from '../format';
+import { isLocale, type Locale } from '../../shared/domain';
 
 export function pageLocale(search: string, languages: readonly string[]): Locale {
   const lang = new URLSearchParams(search).get('lang');
-  if (lang === 'en' || lang === 'zh-CN') return lang;
+  if (isLocale(lang)) return lang;
   for (const l of languages) {
     const lower = l.toLowerCase();
     if (lower.startsWith('zh')) return 'zh-CN';
