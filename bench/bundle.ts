@@ -54,5 +54,12 @@ export function measureBundle(clientDir = 'dist/client'): BundleResult {
     .filter((f) => f.endsWith('.js') && !js.has(`/assets/${f}`) && !js.has(`./assets/${f}`) && !js.has(`assets/${f}`))
     .map((f) => size(clientDir, `/assets/${f}`));
   const forWall = lazy.filter((a) => /\/(china|d3-geo)-[^/]*\.js$/.test(a.path));
-  return { js: jsSizes, css: cssSizes, jsGzipBytes: sum(jsSizes), cssGzipBytes: sum(cssSizes), lazy, wallWithMapGzipBytes: sum(jsSizes) + sum(forWall) };
+  return {
+    js: jsSizes,
+    css: cssSizes,
+    jsGzipBytes: sum(jsSizes),
+    cssGzipBytes: sum(cssSizes),
+    lazy,
+    wallWithMapGzipBytes: sum(jsSizes) + sum(forWall),
+  };
 }

@@ -60,8 +60,15 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
     const serverCpuIdlePercent = idle.percent();
 
     const args: ProducerArgs = {
-      redisUrl: redis.url, key: 'fresh:orders', mode: 'paced', batch: 0, seconds: o.seconds,
-      maxOrders: Math.ceil(o.rate * o.seconds * 1.1), rate: o.rate, seed: o.seed, idPrefix: 'f-',
+      redisUrl: redis.url,
+      key: 'fresh:orders',
+      mode: 'paced',
+      batch: 0,
+      seconds: o.seconds,
+      maxOrders: Math.ceil(o.rate * o.seconds * 1.1),
+      rate: o.rate,
+      seed: o.seed,
+      idPrefix: 'f-',
     };
     const producer = forkHelper('bench/producer.ts', [JSON.stringify(args)]);
     cleanups.unshift(async () => void producer.child.kill('SIGTERM'));
@@ -80,7 +87,13 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
     clients.send({ type: 'stop' });
     const serverCpuPercent = serverCpu.percent();
     const redisCpuPercent = redisCpu.percent();
-    const otherPercent = otherCpuPercent(machineCpu, [serverCpu.seconds(), redisCpu.seconds(), clientsCpu.seconds(), selfCpu.seconds(), p.cpuMs / 1000]);
+    const otherPercent = otherCpuPercent(machineCpu, [
+      serverCpu.seconds(),
+      redisCpu.seconds(),
+      clientsCpu.seconds(),
+      selfCpu.seconds(),
+      p.cpuMs / 1000,
+    ]);
     const report = await clients.next<ClientsReport>('report', 20_000);
 
     // Exactness here too: bounded wait for the last orders, then compare with the ledger.
@@ -104,7 +117,12 @@ export async function runFreshness(o: FreshnessOptions): Promise<FreshnessResult
       producerCpuPercent: (p.cpuMs / 1000 / producerSeconds) * 100,
       otherCpuPercent: otherPercent,
       serverPeakRssMiB,
-      exact: state.orders === p.orders && state.gmv === formatMinor(BigInt(p.sumMinor), 2) && state.rejected === 0 && (state.totals.duplicates ?? 0) === 0 && p.errors === 0,
+      exact:
+        state.orders === p.orders &&
+        state.gmv === formatMinor(BigInt(p.sumMinor), 2) &&
+        state.rejected === 0 &&
+        (state.totals.duplicates ?? 0) === 0 &&
+        p.errors === 0,
     };
   } finally {
     for (const c of cleanups) await c().catch(() => undefined);

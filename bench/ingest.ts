@@ -120,8 +120,16 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     const server = await startServer(redis.url, prefix, o.serverEnv);
     cleanups.unshift(() => server.stop());
     const args: ProducerArgs = {
-      redisUrl: redis.url, key: `${prefix}orders`, mode: o.ratePerS ? 'paced' : 'flat', batch: o.batch, seconds: o.seconds,
-      maxOrders: o.maxOrders, rate: o.ratePerS ?? 0, seed: o.seed, idPrefix: `a${o.batch}-`, poisonEvery: o.poisonEvery,
+      redisUrl: redis.url,
+      key: `${prefix}orders`,
+      mode: o.ratePerS ? 'paced' : 'flat',
+      batch: o.batch,
+      seconds: o.seconds,
+      maxOrders: o.maxOrders,
+      rate: o.ratePerS ?? 0,
+      seed: o.seed,
+      idPrefix: `a${o.batch}-`,
+      poisonEvery: o.poisonEvery,
     };
     const producer = forkHelper('bench/producer.ts', [JSON.stringify(args)]);
     cleanups.unshift(async () => void producer.child.kill('SIGTERM'));
@@ -201,7 +209,14 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
       } finally {
         client.disconnect();
       }
-      poison = { entries: p.poison, expectedByCode: p.poisonByCode, serverByCode: {}, deadLetters, deadLettersExpected, deadLettersWrittenSeconds };
+      poison = {
+        entries: p.poison,
+        expectedByCode: p.poisonByCode,
+        serverByCode: {},
+        deadLetters,
+        deadLettersExpected,
+        deadLettersWrittenSeconds,
+      };
     }
 
     const final = await fetchState(server.url);
@@ -254,7 +269,11 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
       checkpoint,
       poison,
       exact:
-        final.orders === p.orders && final.gmv === expectedGmv && final.rejected === p.poison && (final.totals.duplicates ?? 0) === 0 && p.errors === 0 &&
+        final.orders === p.orders &&
+        final.gmv === expectedGmv &&
+        final.rejected === p.poison &&
+        (final.totals.duplicates ?? 0) === 0 &&
+        p.errors === 0 &&
         (poison === null || sameCounts(poison.serverByCode, poison.expectedByCode)),
     };
   } finally {

@@ -45,7 +45,8 @@ export function forkHelper(script: string, args: string[]): Helper {
         const check = (): void => {
           const i = queue.findIndex((m) => m.type === type);
           if (i >= 0) return finish(null, queue.splice(i, 1)[0]);
-          if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`${script} exited (${child.exitCode ?? child.signalCode}) before sending "${type}"`));
+          if (child.exitCode !== null || child.signalCode !== null)
+            finish(new Error(`${script} exited (${child.exitCode ?? child.signalCode}) before sending "${type}"`));
         };
         const timer = setTimeout(() => finish(new Error(`${script}: no "${type}" within ${timeoutMs} ms`)), timeoutMs);
         waiters.add(check);

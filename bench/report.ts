@@ -20,9 +20,18 @@ export function row(phase: string, figure: string, value: string, target = '', m
 }
 
 export function formatTable(rows: Row[]): string {
-  const cells = rows.map((r) => [r.phase, r.figure, r.value, r.target ? `${r.target}${r.met === null ? '' : r.met ? '  (met)' : '  (NOT met)'}` : '']);
+  const cells = rows.map((r) => [
+    r.phase,
+    r.figure,
+    r.value,
+    r.target ? `${r.target}${r.met === null ? '' : r.met ? '  (met)' : '  (NOT met)'}` : '',
+  ]);
   const head = ['phase', 'figure', 'value', 'target'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]): string => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

@@ -28,25 +28,59 @@ function checkpointRow(phase: string, r: IngestResult): Row {
   const title = 'server checkpoints at the end (/healthz)';
   if (!c) return row(phase, title, 'n/a (no checkpoint figures in /healthz)');
   const every = c.intervalMs >= 60_000 ? `off (every ${c.intervalMs / 1000} s)` : `every ${c.intervalMs} ms`;
-  return row(phase, title, `${every}: ${int(c.saves)} saves, max ${ms(c.maxSaveDurationMs)}, last ${ms(c.lastSaveDurationMs)} / ${kB(c.lastSaveBytes)}, ${c.failures} failures`);
+  return row(
+    phase,
+    title,
+    `${every}: ${int(c.saves)} saves, max ${ms(c.maxSaveDurationMs)}, last ${ms(c.lastSaveDurationMs)} / ${kB(c.lastSaveBytes)}, ${c.failures} failures`,
+  );
 }
 
 export function ingestRows(phase: string, r: IngestResult): Row[] {
   const single = r.batch === 0;
   const rows = [
     row(phase, 'written', `${int(r.entries)} entries = ${int(r.orders)} orders in ${r.producerSeconds.toFixed(1)} s`),
-    row(phase, 'producer rate', `${int(r.producerEntriesPerS)} entries/s${single ? '' : ` = ${int(r.producerOrdersPerS)} orders/s`} (producer CPU ${pct(r.producerCpuPercent)})`),
+    row(
+      phase,
+      'producer rate',
+      `${int(r.producerEntriesPerS)} entries/s${single ? '' : ` = ${int(r.producerOrdersPerS)} orders/s`} (producer CPU ${pct(r.producerCpuPercent)})`,
+    ),
   ];
   const sustained = single
-    ? row(phase, 'server sustained (first write → all applied)', `${int(r.serverOrdersPerS)} entries/s`, `≥ ${int(TARGETS.singleEntriesPerS)} entries/s`, r.drained && r.serverOrdersPerS >= TARGETS.singleEntriesPerS)
-    : row(phase, 'server sustained (first write → all applied)', `${int(r.serverEntriesPerS)} entries/s = ${int(r.serverOrdersPerS)} orders/s`, `≥ ${int(TARGETS.batchedOrdersPerS)} orders/s`, r.drained && r.serverOrdersPerS >= TARGETS.batchedOrdersPerS);
+    ? row(
+        phase,
+        'server sustained (first write → all applied)',
+        `${int(r.serverOrdersPerS)} entries/s`,
+        `≥ ${int(TARGETS.singleEntriesPerS)} entries/s`,
+        r.drained && r.serverOrdersPerS >= TARGETS.singleEntriesPerS,
+      )
+    : row(
+        phase,
+        'server sustained (first write → all applied)',
+        `${int(r.serverEntriesPerS)} entries/s = ${int(r.serverOrdersPerS)} orders/s`,
+        `≥ ${int(TARGETS.batchedOrdersPerS)} orders/s`,
+        r.drained && r.serverOrdersPerS >= TARGETS.batchedOrdersPerS,
+      );
   rows.push(sustained);
   rows.push(
-    row(phase, 'all applied', r.drained ? `yes, ${r.applySeconds.toFixed(2)} s after the first write; backlog at producer end ≈ ${r.backlogAtProducerEnd === null ? 'n/a' : int(r.backlogAtProducerEnd)} orders, drained ${ms(r.drainAfterProducerMs)} later` : `NO: not within the bound (${r.applySeconds.toFixed(1)} s)`),
-    row(phase, 'CPU, % of one core (server / redis / producer)', `${pct(r.serverCpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)}`),
+    row(
+      phase,
+      'all applied',
+      r.drained
+        ? `yes, ${r.applySeconds.toFixed(2)} s after the first write; backlog at producer end ≈ ${r.backlogAtProducerEnd === null ? 'n/a' : int(r.backlogAtProducerEnd)} orders, drained ${ms(r.drainAfterProducerMs)} later`
+        : `NO: not within the bound (${r.applySeconds.toFixed(1)} s)`,
+    ),
+    row(
+      phase,
+      'CPU, % of one core (server / redis / producer)',
+      `${pct(r.serverCpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)}`,
+    ),
     row(phase, 'CPU of other processes on the box (not ours)', pct(r.otherCpuPercent)),
     row(phase, 'server peak RSS', r.serverPeakRssMiB === null ? 'n/a' : `${Math.round(r.serverPeakRssMiB)} MiB`),
-    row(phase, 'server dedupe window after the run', r.dedupeIds === null ? 'n/a' : `${int(r.dedupeIds)} ids held, ${r.dedupeEarlyRotations} early rotations`),
+    row(
+      phase,
+      'server dedupe window after the run',
+      r.dedupeIds === null ? 'n/a' : `${int(r.dedupeIds)} ids held, ${r.dedupeEarlyRotations} early rotations`,
+    ),
     checkpointRow(phase, r),
     exactness(phase, r),
   );
@@ -77,9 +111,21 @@ export function checkpointCostRows(phase: string, withCk: IngestResult, without:
   const c = checkpointCost(withCk, without);
   const k = withCk.checkpoint;
   return [
-    row(phase, 'server sustained, checkpoints every 1 s / off', `${int(c.withOrdersPerS)} / ${int(c.withoutOrdersPerS)} orders/s (same seed; ${int(withCk.orders)} / ${int(without.orders)} orders written in ${withCk.producerSeconds.toFixed(1)} / ${without.producerSeconds.toFixed(1)} s)${c.bothDrained ? '' : ' — a run did not drain: compare with care'}`),
-    row(phase, 'difference (with / without − 1)', `${signedPct(c.difference)} (other processes ${pct(c.otherCpuPercent[0])} / ${pct(c.otherCpuPercent[1])} of a core; one pair of runs, so a few % is noise)`),
-    row(phase, 'checkpointed run: saves / max save / last save bytes', k ? `${int(k.saves)} / ${ms(k.maxSaveDurationMs)} / ${kB(k.lastSaveBytes)} (${k.failures} failures)` : 'n/a'),
+    row(
+      phase,
+      'server sustained, checkpoints every 1 s / off',
+      `${int(c.withOrdersPerS)} / ${int(c.withoutOrdersPerS)} orders/s (same seed; ${int(withCk.orders)} / ${int(without.orders)} orders written in ${withCk.producerSeconds.toFixed(1)} / ${without.producerSeconds.toFixed(1)} s)${c.bothDrained ? '' : ' — a run did not drain: compare with care'}`,
+    ),
+    row(
+      phase,
+      'difference (with / without − 1)',
+      `${signedPct(c.difference)} (other processes ${pct(c.otherCpuPercent[0])} / ${pct(c.otherCpuPercent[1])} of a core; one pair of runs, so a few % is noise)`,
+    ),
+    row(
+      phase,
+      'checkpointed run: saves / max save / last save bytes',
+      k ? `${int(k.saves)} / ${ms(k.maxSaveDurationMs)} / ${kB(k.lastSaveBytes)} (${k.failures} failures)` : 'n/a',
+    ),
   ];
 }
 
@@ -116,23 +162,65 @@ export function poisonPace(r: IngestResult, clean: IngestResult | null): PoisonP
 export function poisonRows(phase: string, r: IngestResult, clean: IngestResult | null): Row[] {
   const p = r.poison;
   const pace = poisonPace(r, clean);
-  const codes = (m: Record<string, number>): string => Object.keys(m).sort().map((k) => `${k} ${int(m[k]!)}`).join(', ') || 'none';
+  const codes = (m: Record<string, number>): string =>
+    Object.keys(m)
+      .sort()
+      .map((k) => `${k} ${int(m[k]!)}`)
+      .join(', ') || 'none';
   const rows = [
-    row(phase, 'written', `${int(r.entries)} entries = ${int(r.orders)} valid + ${int(p?.entries ?? 0)} poison ("-5", "1e309", "12.345", "NaN" in turn) in ${r.producerSeconds.toFixed(1)} s`),
+    row(
+      phase,
+      'written',
+      `${int(r.entries)} entries = ${int(r.orders)} valid + ${int(p?.entries ?? 0)} poison ("-5", "1e309", "12.345", "NaN" in turn) in ${r.producerSeconds.toFixed(1)} s`,
+    ),
     row(phase, 'producer rate', `${int(r.producerEntriesPerS)} entries/s (producer CPU ${pct(r.producerCpuPercent)})`),
-    row(phase, 'server valid-half pace (first write → all judged)', `${int(r.serverOrdersPerS)} valid orders/s; ${int(r.serverEntriesPerS)} entries/s judged`),
+    row(
+      phase,
+      'server valid-half pace (first write → all judged)',
+      `${int(r.serverOrdersPerS)} valid orders/s; ${int(r.serverEntriesPerS)} entries/s judged`,
+    ),
     row(
       phase,
       'valid-half pace / clean pace (a1)',
-      pace ? `${(pace.validShare * 100).toFixed(0)}% (${int(pace.validOrdersPerS)} / ${int(pace.cleanOrdersPerS)} orders/s)` : 'n/a (no clean a1 figure)',
+      pace
+        ? `${(pace.validShare * 100).toFixed(0)}% (${int(pace.validOrdersPerS)} / ${int(pace.cleanOrdersPerS)} orders/s)`
+        : 'n/a (no clean a1 figure)',
       `≥ ${TARGETS.poisonValidPaceShare * 100}%`,
       pace ? r.drained && pace.validShare >= TARGETS.poisonValidPaceShare : null,
     ),
-    row(phase, '  entries judged/s / clean entries/s (a1)', pace ? `${(pace.entriesShare * 100).toFixed(0)}% (half the entries are valid: ~50% above is the ceiling when the server is the bottleneck)` : 'n/a'),
-    row(phase, '  server CPU per entry: clean a1 / this run / implied per poison entry', pace && pace.cpuUsPerEntry !== null && pace.cpuUsPerCleanEntry !== null && pace.cpuUsPerPoisonEntry !== null ? `${pace.cpuUsPerCleanEntry.toFixed(1)} / ${pace.cpuUsPerEntry.toFixed(1)} / ${pace.cpuUsPerPoisonEntry.toFixed(1)} µs` : 'n/a'),
-    row(phase, 'all judged (orders + rejected = entries written)', r.drained ? `yes, ${r.applySeconds.toFixed(2)} s after the first write; backlog at producer end ≈ ${r.backlogAtProducerEnd === null ? 'n/a' : int(r.backlogAtProducerEnd)} entries, judged ${ms(r.drainAfterProducerMs)} later` : `NO: not within the bound (${r.applySeconds.toFixed(1)} s)`),
-    row(phase, 'dead-letter stream', p ? `${p.deadLetters === null ? 'n/a' : int(p.deadLetters)} letters (≥ ${int(p.deadLettersExpected)} expected, trimmed at ~1,000,000${p.deadLetters !== null && p.deadLetters < p.deadLettersExpected ? ': FEWER than expected' : ''}); last one written ${p.deadLettersWrittenSeconds === null ? 'NOT within 10 s of all judged' : `${p.deadLettersWrittenSeconds.toFixed(2)} s after the first write`}` : 'n/a'),
-    row(phase, 'CPU, % of one core (server / redis / producer)', `${pct(r.serverCpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)}`),
+    row(
+      phase,
+      '  entries judged/s / clean entries/s (a1)',
+      pace
+        ? `${(pace.entriesShare * 100).toFixed(0)}% (half the entries are valid: ~50% above is the ceiling when the server is the bottleneck)`
+        : 'n/a',
+    ),
+    row(
+      phase,
+      '  server CPU per entry: clean a1 / this run / implied per poison entry',
+      pace && pace.cpuUsPerEntry !== null && pace.cpuUsPerCleanEntry !== null && pace.cpuUsPerPoisonEntry !== null
+        ? `${pace.cpuUsPerCleanEntry.toFixed(1)} / ${pace.cpuUsPerEntry.toFixed(1)} / ${pace.cpuUsPerPoisonEntry.toFixed(1)} µs`
+        : 'n/a',
+    ),
+    row(
+      phase,
+      'all judged (orders + rejected = entries written)',
+      r.drained
+        ? `yes, ${r.applySeconds.toFixed(2)} s after the first write; backlog at producer end ≈ ${r.backlogAtProducerEnd === null ? 'n/a' : int(r.backlogAtProducerEnd)} entries, judged ${ms(r.drainAfterProducerMs)} later`
+        : `NO: not within the bound (${r.applySeconds.toFixed(1)} s)`,
+    ),
+    row(
+      phase,
+      'dead-letter stream',
+      p
+        ? `${p.deadLetters === null ? 'n/a' : int(p.deadLetters)} letters (≥ ${int(p.deadLettersExpected)} expected, trimmed at ~1,000,000${p.deadLetters !== null && p.deadLetters < p.deadLettersExpected ? ': FEWER than expected' : ''}); last one written ${p.deadLettersWrittenSeconds === null ? 'NOT within 10 s of all judged' : `${p.deadLettersWrittenSeconds.toFixed(2)} s after the first write`}`
+        : 'n/a',
+    ),
+    row(
+      phase,
+      'CPU, % of one core (server / redis / producer)',
+      `${pct(r.serverCpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)}`,
+    ),
     row(phase, 'CPU of other processes on the box (not ours)', pct(r.otherCpuPercent)),
     row(phase, 'server peak RSS', r.serverPeakRssMiB === null ? 'n/a' : `${Math.round(r.serverPeakRssMiB)} MiB`),
     row(phase, 'rejections by reason (server / expected)', p ? `${codes(p.serverByCode)} / ${codes(p.expectedByCode)}` : 'n/a'),
@@ -146,15 +234,33 @@ export function freshnessRows(phase: string, r: FreshnessResult): Row[] {
   const c = r.clients;
   const met = c.age.p99 !== null && c.age.p99 <= TARGETS.freshnessP99Ms;
   return [
-    row(phase, 'viewers connected', `${int(c.connected)} / ${int(c.requested)} in ${r.connectSeconds.toFixed(1)} s; ${c.disconnects} disconnected during the run`),
-    row(phase, 'producer', `${int(r.producerOrders)} single-order entries, ${int(r.producerOrdersPerS)}/s paced (${r.producerLateSteps} late 10 ms steps)`),
+    row(
+      phase,
+      'viewers connected',
+      `${int(c.connected)} / ${int(c.requested)} in ${r.connectSeconds.toFixed(1)} s; ${c.disconnects} disconnected during the run`,
+    ),
+    row(
+      phase,
+      'producer',
+      `${int(r.producerOrders)} single-order entries, ${int(r.producerOrdersPerS)}/s paced (${r.producerLateSteps} late 10 ms steps)`,
+    ),
     row(phase, 'tick interval (waiting included by design)', `${r.tickIntervalMs} ms`),
-    row(phase, 'order age at viewer p50 / p90 / p99 / max', `${ms(c.age.p50)} / ${ms(c.age.p90)} / ${ms(c.age.p99)} / ${ms(c.age.max)} (${int(c.age.n)} samples)`, `p99 ≤ ${TARGETS.freshnessP99Ms} ms`, met),
+    row(
+      phase,
+      'order age at viewer p50 / p90 / p99 / max',
+      `${ms(c.age.p50)} / ${ms(c.age.p90)} / ${ms(c.age.p99)} / ${ms(c.age.max)} (${int(c.age.n)} samples)`,
+      `p99 ≤ ${TARGETS.freshnessP99Ms} ms`,
+      met,
+    ),
     row(phase, '  of which: age when the tick was built p50 / p99', `${ms(c.ageAtServer.p50)} / ${ms(c.ageAtServer.p99)}`),
     row(phase, '  of which: tick delivery p50 / p99 / max', `${ms(c.delivery.p50)} / ${ms(c.delivery.p99)} / ${ms(c.delivery.max)}`),
     row(phase, 'ticks received / missed (seq gaps)', `${int(c.ticks)} / ${int(c.seqGaps)}`),
     row(phase, 'server CPU: ticks only / with orders flowing', `${pct(r.serverCpuIdlePercent)} / ${pct(r.serverCpuPercent)}`),
-    row(phase, 'CPU of viewers process / redis / producer', `${pct(c.cpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)} (same 2 cores as the server)`),
+    row(
+      phase,
+      'CPU of viewers process / redis / producer',
+      `${pct(c.cpuPercent)} / ${pct(r.redisCpuPercent)} / ${pct(r.producerCpuPercent)} (same 2 cores as the server)`,
+    ),
     row(phase, 'CPU of other processes on the box (not ours)', pct(r.otherCpuPercent)),
     row(phase, 'server peak RSS', r.serverPeakRssMiB === null ? 'n/a' : `${Math.round(r.serverPeakRssMiB)} MiB`),
     row(phase, 'totals equal the ledger', r.exact ? 'yes' : 'NO', 'exact', r.exact),
@@ -162,11 +268,18 @@ export function freshnessRows(phase: string, r: FreshnessResult): Row[] {
 }
 
 export function bundleRows(phase: string, r: BundleResult): Row[] {
-  const files = (a: { path: string; gzipBytes: number }[]): string => a.map((x) => `${x.path.split('/').pop()} ${kB(x.gzipBytes)}`).join(', ');
+  const files = (a: { path: string; gzipBytes: number }[]): string =>
+    a.map((x) => `${x.path.split('/').pop()} ${kB(x.gzipBytes)}`).join(', ');
   return [
     row(phase, 'JS gzip -9 (script + modulepreload)', `${kB(r.jsGzipBytes)} (${files(r.js)})`),
     row(phase, 'JS gzip -9 loaded later (on demand)', files(r.lazy)),
-    row(phase, 'JS gzip -9 the wall loads with the China map', kB(r.wallWithMapGzipBytes), `≤ ${kB(TARGETS.wallJsGzipBytes)}`, r.wallWithMapGzipBytes <= TARGETS.wallJsGzipBytes),
+    row(
+      phase,
+      'JS gzip -9 the wall loads with the China map',
+      kB(r.wallWithMapGzipBytes),
+      `≤ ${kB(TARGETS.wallJsGzipBytes)}`,
+      r.wallWithMapGzipBytes <= TARGETS.wallJsGzipBytes,
+    ),
     row(phase, 'CSS gzip -9', `${kB(r.cssGzipBytes)} (${files(r.css)})`),
   ];
 }

@@ -72,7 +72,12 @@ export async function startServer(redisUrl: string, keyPrefix: string, extraEnv:
     ...extraEnv,
   };
   // BENCH_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a phase.
-  const child = track(spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'dist/server/main.js'], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
+  const child = track(
+    spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'dist/server/main.js'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   const tail: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (s: string) => {
     tail.push(...s.split('\n').filter(Boolean));

@@ -340,14 +340,12 @@ export function unwrapPolygon(poly: Ring[]): Ring[] {
   const mid = (Math.min(...xs) + Math.max(...xs)) / 2;
   // Keep the bulk of the polygon within [-180, 180]; holes start on the turn nearest the exterior.
   const recentre = mid > 180 ? -1 : mid < -180 ? 1 : 0;
-  const apply = (ring: Ring, turns: number[]): Ring => ring.map(([x, y], i): Position => {
-    const t = turns[i]! + recentre;
-    return [t === 0 ? x : x + 360 * t, y];
-  });
-  return [
-    apply(ext, extTurns),
-    ...poly.slice(1).map((h) => apply(h, turnsOf(h, Math.round((mid - h[0]![0]) / 360)))),
-  ];
+  const apply = (ring: Ring, turns: number[]): Ring =>
+    ring.map(([x, y], i): Position => {
+      const t = turns[i]! + recentre;
+      return [t === 0 ? x : x + 360 * t, y];
+    });
+  return [apply(ext, extTurns), ...poly.slice(1).map((h) => apply(h, turnsOf(h, Math.round((mid - h[0]![0]) / 360))))];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,7 +433,8 @@ export function simplifyShared(rings: Ring[], tolerance: number): Ring[] {
       // An island (or a ring shared whole): anchor at its first vertex and the vertex farthest from it.
       const [x0, y0] = ring[0]!;
       let far = 1;
-      for (let i = 1; i < n; i++) if (Math.hypot(ring[i]![0] - x0, ring[i]![1] - y0) > Math.hypot(ring[far]![0] - x0, ring[far]![1] - y0)) far = i;
+      for (let i = 1; i < n; i++)
+        if (Math.hypot(ring[i]![0] - x0, ring[i]![1] - y0) > Math.hypot(ring[far]![0] - x0, ring[far]![1] - y0)) far = i;
       keep[0] = 1;
       keep[far] = 1;
       fixed = [0, far];
@@ -488,7 +487,10 @@ export function compactRegions(regions: RawRegion[], tolerance = SIMPLIFY_DEGREE
       if (!largest || Math.abs(signedArea(poly[0]!)) > Math.abs(signedArea(largest))) largest = poly[0];
       const exterior = closeRounded(rings[0]!);
       if (!exterior) continue;
-      const holes = rings.slice(1).map(closeRounded).filter((r): r is Ring => r !== null);
+      const holes = rings
+        .slice(1)
+        .map(closeRounded)
+        .filter((r): r is Ring => r !== null);
       polygons.push(orient([exterior, ...holes]));
     }
     if (polygons.length === 0 && largest) {
@@ -496,7 +498,8 @@ export function compactRegions(regions: RawRegion[], tolerance = SIMPLIFY_DEGREE
       if (exterior) polygons.push(orient([exterior]));
     }
     if (polygons.length === 0) throw new Error(`geo: region ${region.id} has no usable geometry`);
-    const geometry: RegionGeometry = polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons };
+    const geometry: RegionGeometry =
+      polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0]! } : { type: 'MultiPolygon', coordinates: polygons };
     return { type: 'Feature', id: region.id, properties: { zh: region.zh, en: region.en, label: labelPoint(polygons) }, geometry };
   });
   features.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -562,8 +565,14 @@ function polygonContains(poly: Ring[], p: Position): boolean {
 }
 
 function distanceToSegment(p: Position, a: Position, b: Position, kx: number): number {
-  const ax = a[0] * kx, ay = a[1], bx = b[0] * kx, by = b[1], px = p[0] * kx, py = p[1];
-  const dx = bx - ax, dy = by - ay;
+  const ax = a[0] * kx,
+    ay = a[1],
+    bx = b[0] * kx,
+    by = b[1],
+    px = p[0] * kx,
+    py = p[1];
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
   return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
@@ -592,19 +601,28 @@ export function labelPoint(polygons: Ring[][]): Position {
   }
   const ext = best?.[0];
   if (!best || !ext || ext.length === 0) return [0, 0];
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const [x, y] of ext) {
-    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
   }
   const kx = Math.cos((((minY + maxY) / 2) * Math.PI) / 180);
   // Planar centroid of the exterior ring.
-  let cx = 0, cy = 0, a2 = 0;
+  let cx = 0,
+    cy = 0,
+    a2 = 0;
   for (let i = 0; i + 1 < ext.length; i++) {
     const [x1, y1] = ext[i]!;
     const [x2, y2] = ext[i + 1]!;
     const c = x1 * y2 - x2 * y1;
-    a2 += c; cx += (x1 + x2) * c; cy += (y1 + y2) * c;
+    a2 += c;
+    cx += (x1 + x2) * c;
+    cy += (y1 + y2) * c;
   }
   const centroid: Position = a2 !== 0 ? [cx / (3 * a2), cy / (3 * a2)] : [(minX + maxX) / 2, (minY + maxY) / 2];
   // Grid search for the most inland point, refined twice around the best cell.
@@ -613,13 +631,17 @@ export function labelPoint(polygons: Ring[][]): Position {
   let [x0, y0, x1, y1] = [minX, minY, maxX, maxY];
   for (let pass = 0; pass < 3; pass++) {
     const n = pass === 0 ? 16 : 8;
-    const sx = (x1 - x0) / n, sy = (y1 - y0) / n;
+    const sx = (x1 - x0) / n,
+      sy = (y1 - y0) / n;
     for (let i = 0; i <= n; i++) {
       for (let j = 0; j <= n; j++) {
         const p: Position = [x0 + i * sx, y0 + j * sy];
         if (!polygonContains(best, p)) continue;
         const d = distanceToEdges(best, p, kx);
-        if (d > poleDist) { poleDist = d; pole = p; }
+        if (d > poleDist) {
+          poleDist = d;
+          pole = p;
+        }
       }
     }
     [x0, y0, x1, y1] = [pole[0] - 2 * sx, pole[1] - 2 * sy, pole[0] + 2 * sx, pole[1] + 2 * sy];

@@ -13,7 +13,13 @@ function moneyFormat(locale: Locale, currency: string, minorDigits: number): Int
   const key = `${locale}|${currency}|${minorDigits}`;
   let nf = formats.get(key);
   if (!nf) {
-    nf = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: minorDigits, maximumFractionDigits: minorDigits });
+    nf = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+      minimumFractionDigits: minorDigits,
+      maximumFractionDigits: minorDigits,
+    });
     formats.set(key, nf);
   }
   return nf;
@@ -52,7 +58,7 @@ export function formatRate(n: number, locale: Locale): string {
  * 99,999,999.99 → "9999.99万", 100,000,000 → "1.00亿". Below 1万 the plain figure is shown.
  */
 export function formatCompactZh(minor: bigint, minorDigits: number): string {
-  const major100 = minor * 100n / pow10(minorDigits); // hundredths of a major unit, floored
+  const major100 = (minor * 100n) / pow10(minorDigits); // hundredths of a major unit, floored
   const yi = 100_000_000n * 100n;
   const wan = 10_000n * 100n;
   const two = (v: bigint, unit: bigint): string => {
@@ -66,8 +72,12 @@ export function formatCompactZh(minor: bigint, minorDigits: number): string {
 
 /** English compact money, rounded down: 1,234,567.89 → "1.23M". */
 export function formatCompactEn(minor: bigint, minorDigits: number): string {
-  const major100 = minor * 100n / pow10(minorDigits);
-  const units: [bigint, string][] = [[100_000_000_000n, 'B'], [100_000_000n, 'M'], [100_000n, 'K']];
+  const major100 = (minor * 100n) / pow10(minorDigits);
+  const units: [bigint, string][] = [
+    [100_000_000_000n, 'B'],
+    [100_000_000n, 'M'],
+    [100_000n, 'K'],
+  ];
   for (const [u, s] of units) {
     if (major100 >= u) {
       const scaled = (major100 * 100n) / u;
@@ -127,7 +137,11 @@ export function formatShortMoney(minor: bigint, minorDigits: number, locale: Loc
     if (major >= 10_000n) return `${major / 10_000n}万`;
     return String(major);
   }
-  const units: [bigint, string][] = [[1_000_000_000n, 'B'], [1_000_000n, 'M'], [1_000n, 'K']];
+  const units: [bigint, string][] = [
+    [1_000_000_000n, 'B'],
+    [1_000_000n, 'M'],
+    [1_000n, 'K'],
+  ];
   for (const [u, sfx] of units) {
     if (major >= u) {
       const whole = major / u;

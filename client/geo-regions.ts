@@ -45,7 +45,13 @@ export function distinctRegions(codes: readonly string[], key: (code: string) =>
  * the exact figures are in the rankings) and the top `labelCount` regions to name. The `(none)` and
  * `(other)` sums are not regions.
  */
-export function regionHeat(rows: readonly { key: string; gmvMinor: string }[], labelCount = 5): { values: Record<string, number>; labelled: string[] } {
+export function regionHeat(
+  rows: readonly { key: string; gmvMinor: string }[],
+  labelCount = 5,
+): { values: Record<string, number>; labelled: string[] } {
   const named = rows.filter((r) => r.key !== NONE_KEY && r.key !== OTHER_KEY);
-  return { values: Object.fromEntries(named.map((r) => [r.key, Number(r.gmvMinor)])), labelled: named.slice(0, labelCount).map((r) => r.key) };
+  return {
+    values: Object.fromEntries(named.map((r) => [r.key, Number(r.gmvMinor)])),
+    labelled: named.slice(0, labelCount).map((r) => r.key),
+  };
 }

@@ -15,7 +15,11 @@ function newest(dir) {
 
 const outputs = ['dist/client/index.html', 'dist/server/main.js'];
 const built = outputs.every((p) => existsSync(p)) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0;
-const sources = Math.max(...['client', 'server', 'shared', 'public', 'build', 'vite.config.ts', 'package-lock.json'].filter((p) => existsSync(p)).map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
+const sources = Math.max(
+  ...['client', 'server', 'shared', 'public', 'build', 'vite.config.ts', 'package-lock.json']
+    .filter((p) => existsSync(p))
+    .map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)),
+);
 if (built < sources) {
   if (!existsSync('node_modules/vite/bin/vite.js')) {
     process.stderr.write('dist/ is missing or stale and vite is not installed: run `npm install && npm run build`\n');
@@ -23,5 +27,7 @@ if (built < sources) {
   }
   process.stderr.write('building warroom (vite)...\n');
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.server.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.server.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
 }

@@ -57,7 +57,14 @@ async function main(): Promise<void> {
   const lead = Number(values['lead-seconds']);
   const t0 = new Date(Math.ceil((Date.now() + lead * 1000) / 1000) * 1000).toISOString();
   const adminToken = process.env.WARROOM_ADMIN_TOKEN || randomBytes(24).toString('base64url');
-  const env = { ...process.env, PORT: String(port), REDIS_URL: redisUrl, WARROOM_T0: t0, WARROOM_VIEWER_TOKEN: token, WARROOM_ADMIN_TOKEN: adminToken };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    WARROOM_T0: t0,
+    WARROOM_VIEWER_TOKEN: token,
+    WARROOM_ADMIN_TOKEN: adminToken,
+  };
 
   const server = spawn(process.execPath, ['dist/server/main.js'], { env, stdio: 'inherit' });
   children.push(server);
@@ -67,11 +74,17 @@ async function main(): Promise<void> {
       void stopAll(1);
     }
   });
-  const sim = spawn(process.execPath, ['--import', 'tsx', 'server/simulate/main.ts', '--t0', t0, '--speed', values.speed!, '--scale', values.scale!, '--seed', values.seed!], { env, stdio: 'inherit' });
+  const sim = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/simulate/main.ts', '--t0', t0, '--speed', values.speed!, '--scale', values.scale!, '--seed', values.seed!],
+    { env, stdio: 'inherit' },
+  );
   children.push(sim);
 
   const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : '127.0.0.1';
-  process.stdout.write(`\n  warroom demo: T0 at ${t0} (${lead} s from now)\n  Open the wall:  http://${host}:${port}/wall?token=${token}\n  Executive view: http://${host}:${port}/?token=${adminToken}\n  Admin page:     http://${host}:${port}/admin?token=${adminToken}  (the admin token: keep it private)\n  Ctrl-C stops everything.\n\n`);
+  process.stdout.write(
+    `\n  warroom demo: T0 at ${t0} (${lead} s from now)\n  Open the wall:  http://${host}:${port}/wall?token=${token}\n  Executive view: http://${host}:${port}/?token=${adminToken}\n  Admin page:     http://${host}:${port}/admin?token=${adminToken}  (the admin token: keep it private)\n  Ctrl-C stops everything.\n\n`,
+  );
 }
 
 process.once('SIGINT', () => void stopAll(0));

@@ -31,10 +31,25 @@ export async function startLocalNight(who: string, o: { t0Ms: number; speed: num
     { PORT: '0', REDIS_URL: redisProc.url, WARROOM_VIEWER_TOKEN: token, WARROOM_ADMIN_TOKEN: randomBytes(24).toString('base64url') },
     () => 'unused-generated-token-000',
   );
-  const event = parseEventDefinition(JSON.parse(readFileSync('events/demo.json', 'utf8')), 'events/demo.json', Date.now(), new Date(o.t0Ms).toISOString());
+  const event = parseEventDefinition(
+    JSON.parse(readFileSync('events/demo.json', 'utf8')),
+    'events/demo.json',
+    Date.now(),
+    new Date(o.t0Ms).toISOString(),
+  );
   const app = await startWarroom(config, event, silentLogger);
   const redis = new Redis(redisProc.url);
-  const sim = new Simulator(redis, { t0Ms: o.t0Ms, speed: o.speed, scale: o.scale, seed: 11, keyPrefix: 'wr:', batchAbovePerSec: 2000, batchSize: 500, stepMs: 100, runId: o.runId });
+  const sim = new Simulator(redis, {
+    t0Ms: o.t0Ms,
+    speed: o.speed,
+    scale: o.scale,
+    seed: 11,
+    keyPrefix: 'wr:',
+    batchAbovePerSec: 2000,
+    batchSize: 500,
+    stepMs: 100,
+    runId: o.runId,
+  });
   return {
     app,
     sim,

@@ -29,21 +29,37 @@ const config = (() => {
 const event = parseEventDefinition(JSON.parse(readFileSync(config.eventPath, 'utf8')), config.eventPath, Date.now(), config.t0Override);
 const url = process.env.WARROOM_URL ?? `http://127.0.0.1:${config.port}`;
 
-const res = await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${config.viewerToken}` } }).catch((e: Error) => fail(`cannot reach ${url}: ${e.message}`));
+const res = await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${config.viewerToken}` } }).catch((e: Error) =>
+  fail(`cannot reach ${url}: ${e.message}`),
+);
 if (!res.ok) fail(`${url}/api/state answered ${res.status}`);
 const live = (await res.json()) as ApiState;
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
 redis.on('error', () => undefined);
 try {
-  const r = await reconcile(redis, streamKeys(config.keyPrefix), live, { ...defaultDecodeOptions, minorDigits: event.minorDigits, maxEntryBytes: config.maxEntryBytes }, config.dedupeWindowMs, config.maxFutureMs);
+  const r = await reconcile(
+    redis,
+    streamKeys(config.keyPrefix),
+    live,
+    { ...defaultDecodeOptions, minorDigits: event.minorDigits, maxEntryBytes: config.maxEntryBytes },
+    config.dedupeWindowMs,
+    config.maxFutureMs,
+  );
   process.stdout.write(`reconcile: ${r.entriesRead} entries re-read up to the live cursors ${JSON.stringify(live.cursors)}\n`);
-  process.stdout.write(`  live:       gmv ${live.gmv}, ${live.orders} orders, ${live.rejected} rejected, ${live.totals.duplicates} duplicates\n`);
-  process.stdout.write(`  recomputed: gmv minor ${r.recomputed.gmvMinor}, ${r.recomputed.orders} orders, ${r.recomputed.rejected} rejected, ${r.recomputed.duplicates} duplicates\n`);
+  process.stdout.write(
+    `  live:       gmv ${live.gmv}, ${live.orders} orders, ${live.rejected} rejected, ${live.totals.duplicates} duplicates\n`,
+  );
+  process.stdout.write(
+    `  recomputed: gmv minor ${r.recomputed.gmvMinor}, ${r.recomputed.orders} orders, ${r.recomputed.rejected} rejected, ${r.recomputed.duplicates} duplicates\n`,
+  );
   if (r.differences.length === 0) {
     process.stdout.write('reconcile: no differences\n');
   } else {
     for (const d of r.differences) process.stdout.write(`DIFFERENCE ${d.field}: live ${d.live}, recomputed ${d.recomputed}\n`);
-    if (live.alarms.length > 0) process.stdout.write(`(the server has raised ${live.alarms.length} history alarm(s): trimmed or lost entries cannot be recomputed)\n`);
+    if (live.alarms.length > 0)
+      process.stdout.write(
+        `(the server has raised ${live.alarms.length} history alarm(s): trimmed or lost entries cannot be recomputed)\n`,
+      );
     process.exitCode = 1;
   }
 } finally {

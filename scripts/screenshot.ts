@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import { launchChromium } from '../tests/support/browser';
 import { startLocalNight } from './local-night';
 
-const { values } = parseArgs({ options: { 'at-minutes': { type: 'string', default: '40' }, out: { type: 'string', default: 'docs/wall-1080p.png' } } });
+const { values } = parseArgs({
+  options: { 'at-minutes': { type: 'string', default: '40' }, out: { type: 'string', default: 'docs/wall-1080p.png' } },
+});
 const atMs = Number(values['at-minutes']) * 60_000;
 
 const t0Ms = Math.floor((Date.now() - atMs) / 1000) * 1000;
@@ -20,7 +22,10 @@ try {
   // Wait until the server has caught up with everything written.
   for (let i = 0; i < 600 && app.aggregator.orders < sim.stats.orders - 5000; i++) await new Promise((r) => setTimeout(r, 100));
   const browser = await launchChromium();
-  for (const [w, h, path] of [[1920, 1080, values.out!], [3840, 2160, 'tests/.artifacts/screenshots/readme-wall-3840x2160.png']] as const) {
+  for (const [w, h, path] of [
+    [1920, 1080, values.out!],
+    [3840, 2160, 'tests/.artifacts/screenshots/readme-wall-3840x2160.png'],
+  ] as const) {
     mkdirSync(path.slice(0, path.lastIndexOf('/')), { recursive: true });
     const page = await (await browser.newContext({ viewport: { width: w, height: h } })).newPage();
     await page.goto(`${app.url}/wall?token=${night.token}`);

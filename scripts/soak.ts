@@ -38,9 +38,16 @@ try {
     await cdp.send('HeapProfiler.collectGarbage');
     const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
-    const s = { atS: Math.round((Date.now() - started) / 1000), heapMiB: (m.JSHeapUsedSize ?? 0) / 2 ** 20, nodes: m.Nodes ?? 0, listeners: m.JSEventListeners ?? 0 };
+    const s = {
+      atS: Math.round((Date.now() - started) / 1000),
+      heapMiB: (m.JSHeapUsedSize ?? 0) / 2 ** 20,
+      nodes: m.Nodes ?? 0,
+      listeners: m.JSEventListeners ?? 0,
+    };
     samples.push(s);
-    process.stdout.write(`  t=${s.atS}s heap ${s.heapMiB.toFixed(2)} MiB, ${s.nodes} nodes, ${s.listeners} listeners, ${app.aggregator.orders} orders\n`);
+    process.stdout.write(
+      `  t=${s.atS}s heap ${s.heapMiB.toFixed(2)} MiB, ${s.nodes} nodes, ${s.listeners} listeners, ${app.aggregator.orders} orders\n`,
+    );
   }
 } finally {
   await browser.close();

@@ -11,7 +11,8 @@ import type { Logger } from './log';
 import { whenReady } from './redis';
 
 /** What one node tells the others. `revoke` names the credential or the account whose sockets must go. */
-export type AdminMessage = { kind: 'banner' } | { kind: 'event' } | { kind: 'reload' } | { kind: 'revoke'; cred?: string; username?: string };
+export type AdminMessage =
+  { kind: 'banner' } | { kind: 'event' } | { kind: 'reload' } | { kind: 'revoke'; cred?: string; username?: string };
 
 /** A message from another node, or `resync` after this node may have missed some. */
 export type PeerUpdate = AdminMessage | { kind: 'resync' };
@@ -32,7 +33,14 @@ export function parseAdminMessage(raw: string): { from: string; message: AdminMe
   if (typeof from !== 'string' || typeof kind !== 'string' || !KINDS.has(kind) || !optString(cred) || !optString(username)) return null;
   if (kind === 'revoke') {
     if (cred === undefined && username === undefined) return null;
-    return { from, message: { kind, ...(cred !== undefined ? { cred: cred as string } : {}), ...(username !== undefined ? { username: username as string } : {}) } };
+    return {
+      from,
+      message: {
+        kind,
+        ...(cred !== undefined ? { cred: cred as string } : {}),
+        ...(username !== undefined ? { username: username as string } : {}),
+      },
+    };
   }
   return { from, message: { kind } as AdminMessage };
 }
@@ -60,7 +68,8 @@ export class AdminBus {
     if (!this.#listening) {
       // Once, also when the first subscription is retried.
       this.#listening = true;
-      const run = (u: PeerUpdate): void => void apply(u).catch((e: Error) => this.#log.warn(`admin update ${u.kind} from another node failed: ${e.message}`));
+      const run = (u: PeerUpdate): void =>
+        void apply(u).catch((e: Error) => this.#log.warn(`admin update ${u.kind} from another node failed: ${e.message}`));
       this.#sub.on('message', (channel: string, raw: string) => {
         if (channel !== this.#channel) return;
         const m = parseAdminMessage(raw);
@@ -82,7 +91,9 @@ export class AdminBus {
 
   /** Tells the other nodes; a failure is logged (they catch up at their next revalidation). */
   publish(m: AdminMessage): void {
-    this.#pub.publish(this.#channel, JSON.stringify({ from: this.#node, ...m })).catch((e: Error) => this.#log.warn(`could not tell the other nodes about ${m.kind}: ${e.message}`));
+    this.#pub
+      .publish(this.#channel, JSON.stringify({ from: this.#node, ...m }))
+      .catch((e: Error) => this.#log.warn(`could not tell the other nodes about ${m.kind}: ${e.message}`));
   }
 
   stop(): void {

@@ -22,7 +22,6 @@ const MINOR = /^\d{1,40}$/;
 const T0_MIN = 946_684_800_000;
 const T0_MAX = 4_102_444_800_000;
 
-
 /**
  * Reads a string key; a key of another type (a hash where a string belongs) is garbage, not an
  * outage: it must not be retried forever as if Redis were unreachable.
@@ -77,7 +76,8 @@ export function parseBanner(raw: string): { value: Banner | null; problem: strin
   const { value: v, problem } = parseJson(raw);
   if (problem) return { value: null, problem };
   if (!isRecord(v)) return { value: null, problem: 'is not a JSON object' };
-  if (typeof v.text !== 'string' || v.text.trim() === '' || [...v.text].length > MAX_BANNER_CHARS) return { value: null, problem: `text is not 1–${MAX_BANNER_CHARS} characters` };
+  if (typeof v.text !== 'string' || v.text.trim() === '' || [...v.text].length > MAX_BANNER_CHARS)
+    return { value: null, problem: `text is not 1–${MAX_BANNER_CHARS} characters` };
   if (typeof v.untilMs !== 'number' || !Number.isFinite(v.untilMs)) return { value: null, problem: 'untilMs is not a time' };
   if (typeof v.by !== 'string' || v.by.length > 200) return { value: null, problem: 'by is not a name' };
   return { value: { text: v.text, untilMs: v.untilMs, by: v.by }, problem: null };

@@ -71,7 +71,11 @@ export class AdminPlane {
    */
   static async loadOverrides(redis: Redis, prefix: string, event: EventDefinition): Promise<RaiseAlarm[]> {
     const key = `${prefix}sec:event`;
-    const garbage = (why: string): RaiseAlarm => ({ kind: 'config_garbage', stream: key, detail: `stored event override ignored: ${why}; the event file's value applies` });
+    const garbage = (why: string): RaiseAlarm => ({
+      kind: 'config_garbage',
+      stream: key,
+      detail: `stored event override ignored: ${why}; the event file's value applies`,
+    });
     const { raw, problem } = await readStored(redis, key);
     if (problem) return [garbage(problem)];
     if (!raw) return [];
@@ -106,11 +110,13 @@ export class AdminPlane {
     if (patch.confirm !== undefined && typeof patch.confirm !== 'boolean') throw new AdminError('confirm must be true or false');
     if (patch.t0Ms !== undefined && patch.shiftSeconds !== undefined) throw new AdminError('give t0Ms or shiftSeconds, not both');
     if (patch.t0Ms !== undefined) {
-      if (typeof patch.t0Ms !== 'number' || !Number.isInteger(patch.t0Ms) || Math.abs(patch.t0Ms - now) > 30 * 86400_000) throw new AdminError('t0Ms must be whole ms within 30 days of now');
+      if (typeof patch.t0Ms !== 'number' || !Number.isInteger(patch.t0Ms) || Math.abs(patch.t0Ms - now) > 30 * 86400_000)
+        throw new AdminError('t0Ms must be whole ms within 30 days of now');
       t0Ms = patch.t0Ms;
     }
     if (patch.shiftSeconds !== undefined) {
-      if (typeof patch.shiftSeconds !== 'number' || !Number.isInteger(patch.shiftSeconds) || Math.abs(patch.shiftSeconds) > 7 * 86400) throw new AdminError('shiftSeconds must be whole seconds within ±7 days');
+      if (typeof patch.shiftSeconds !== 'number' || !Number.isInteger(patch.shiftSeconds) || Math.abs(patch.shiftSeconds) > 7 * 86400)
+        throw new AdminError('shiftSeconds must be whole seconds within ±7 days');
       t0Ms = e.t0Ms + patch.shiftSeconds * 1000;
     }
     const t0Change = t0Ms === e.t0Ms ? null : this.#t0Change(e.t0Ms, t0Ms, patch.confirm === true);
@@ -125,9 +131,11 @@ export class AdminPlane {
     const targetMinor = patch.target === undefined ? e.targetMinor : money('target', patch.target);
     let milestones = e.milestonesMinor;
     if (patch.milestones !== undefined) {
-      if (!Array.isArray(patch.milestones) || patch.milestones.length > 100) throw new AdminError('milestones must be an array of at most 100 decimal strings');
+      if (!Array.isArray(patch.milestones) || patch.milestones.length > 100)
+        throw new AdminError('milestones must be an array of at most 100 decimal strings');
       // A standby has no count to check new milestones against (the owner would have to refuse them later).
-      if (this.#d.counting && !this.#d.counting()) throw new AdminError('milestones can be edited only on the node that counts: this one stands by');
+      if (this.#d.counting && !this.#d.counting())
+        throw new AdminError('milestones can be edited only on the node that counts: this one stands by');
       milestones = patch.milestones.map((m, i) => money(`milestones[${i}]`, m));
       // Last year's total stays a milestone: it is how "passed last year" is detected.
       if (e.lastYearMinor !== null && e.lastYearMinor > 0n && !milestones.includes(e.lastYearMinor)) {
@@ -173,8 +181,10 @@ export class AdminPlane {
   async setBanner(p: Principal, body: { text?: unknown; durationSec?: unknown }): Promise<Banner> {
     const text = body?.text;
     const dur = body?.durationSec;
-    if (typeof text !== 'string' || text.trim() === '' || [...text].length > MAX_BANNER_CHARS) throw new AdminError(`text must be 1–${MAX_BANNER_CHARS} characters`);
-    if (typeof dur !== 'number' || !Number.isInteger(dur) || dur < 5 || dur > 24 * 3600) throw new AdminError('durationSec must be whole seconds from 5 to 86400');
+    if (typeof text !== 'string' || text.trim() === '' || [...text].length > MAX_BANNER_CHARS)
+      throw new AdminError(`text must be 1–${MAX_BANNER_CHARS} characters`);
+    if (typeof dur !== 'number' || !Number.isInteger(dur) || dur < 5 || dur > 24 * 3600)
+      throw new AdminError('durationSec must be whole seconds from 5 to 86400');
     const old = this.banner();
     const b: Banner = { text, untilMs: this.#d.now() + dur * 1000, by: auditName(p) };
     await this.#d.redis.set(this.#keys.banner, JSON.stringify(b), 'PX', dur * 1000);
@@ -227,7 +237,9 @@ export class AdminPlane {
 
   async putAccount(p: Principal, body: { username?: unknown; password?: unknown; role?: unknown }): Promise<AccountInfo> {
     const before = this.#d.creds.listAccounts().find((a) => a.username === body?.username) ?? null;
-    const info = await this.#wrap(() => this.#d.creds.putAccount(body?.username as string, body?.password as string, body?.role as AccountRole, auditName(p)));
+    const info = await this.#wrap(() =>
+      this.#d.creds.putAccount(body?.username as string, body?.password as string, body?.role as AccountRole, auditName(p)),
+    );
     if (before) {
       this.#d.screens.disconnect((q) => q.username === info.username);
       this.#d.peers?.publish({ kind: 'revoke', username: info.username });
@@ -256,7 +268,8 @@ export class AdminPlane {
     if (u.kind === 'event' || u.kind === 'resync') await this.#reloadEvent();
     if (u.kind === 'reload') screens.reload();
     // A failed refresh must not keep a revoked credential's sockets open: they are closed below anyway.
-    if (u.kind === 'revoke' || u.kind === 'resync') await this.#d.creds.refresh().catch((e: Error) => this.#d.log?.warn(`refreshing credentials after a peer's change: ${e.message}`));
+    if (u.kind === 'revoke' || u.kind === 'resync')
+      await this.#d.creds.refresh().catch((e: Error) => this.#d.log?.warn(`refreshing credentials after a peer's change: ${e.message}`));
     if (u.kind === 'revoke') {
       if (u.username) this.#d.creds.forgetSessions(u.username);
       screens.disconnect((q) => (u.cred !== undefined && q.cred === u.cred) || (u.username !== undefined && q.username === u.username));

@@ -61,7 +61,15 @@ export class AlarmBoard {
    */
   raise(a: RaiseAlarm): Alarm | null {
     if (this.#list.some((b) => b.ackedAtMs === null && b.kind === a.kind && b.stream === a.stream && b.detail === a.detail)) return null;
-    const alarm: Alarm = { id: randomUUID(), kind: a.kind, stream: a.stream, detail: a.detail, atMs: this.#opts.now(), ackedAtMs: null, ackedBy: null };
+    const alarm: Alarm = {
+      id: randomUUID(),
+      kind: a.kind,
+      stream: a.stream,
+      detail: a.detail,
+      atMs: this.#opts.now(),
+      ackedAtMs: null,
+      ackedBy: null,
+    };
     this.#opts.log.error(`ALARM ${a.kind}${a.stream ? ` on ${a.stream}` : ''}: ${a.detail}`);
     this.#list = [...this.#list, alarm];
     this.#trim();

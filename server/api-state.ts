@@ -28,7 +28,15 @@ export interface ApiStateParts {
 /** The state now; throws on a process that does not count (a standby has no figures). */
 export function apiState(p: ApiStateParts): ApiState {
   const { ingest } = p.counting;
-  if (!ingest || !p.counting.live) throw new Error(`no figures: this process is ${p.lease.role === 'owner' ? 'taking over' : p.lease.role}`);
+  if (!ingest || !p.counting.live)
+    throw new Error(`no figures: this process is ${p.lease.role === 'owner' ? 'taking over' : p.lease.role}`);
   const s = p.publisher.snapshot();
-  return { ...s, gmv: formatMinor(s.totals.gmvMinor, p.minorDigits), orders: s.totals.orders, rejected: s.totals.rejected, cursors: ingest.cursors(), breakdowns: p.counting.aggregator.detail(Infinity) };
+  return {
+    ...s,
+    gmv: formatMinor(s.totals.gmvMinor, p.minorDigits),
+    orders: s.totals.orders,
+    rejected: s.totals.rejected,
+    cursors: ingest.cursors(),
+    breakdowns: p.counting.aggregator.detail(Infinity),
+  };
 }

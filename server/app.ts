@@ -55,7 +55,12 @@ export interface Warroom {
   close(): Promise<void>;
 }
 
-export async function startWarroom(config: ServerConfig, event: EventDefinition, log: Logger, now: () => number = Date.now): Promise<Warroom> {
+export async function startWarroom(
+  config: ServerConfig,
+  event: EventDefinition,
+  log: Logger,
+  now: () => number = Date.now,
+): Promise<Warroom> {
   const life = new Lifecycle();
   const redis = openConnections(config.redisUrl, log);
   life.started('redis connections', () => redis.close());
@@ -65,10 +70,14 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
     const alarms = new AlarmBoard({ now, log, onChange: (raised) => void (raised && epoch.renew()) });
     // What an admin changed before a restart (T0, target, milestones) applies before counting starts;
     // garbage there is raised once the saved alarms are back.
-    const garbage = await whenReachable('loading admin overrides', async () => {
-      await whenReady(redis.main, 1000);
-      return AdminPlane.loadOverrides(redis.main, config.keyPrefix, event);
-    }, log);
+    const garbage = await whenReachable(
+      'loading admin overrides',
+      async () => {
+        await whenReady(redis.main, 1000);
+        return AdminPlane.loadOverrides(redis.main, config.keyPrefix, event);
+      },
+      log,
+    );
     const { viewerToken, adminToken, sessionTtlMs } = config;
     const creds = new CredentialStore(redis.main, { prefix: config.keyPrefix, viewerToken, adminToken, sessionTtlMs, now, log });
     life.started('credentials', () => creds.stop());
@@ -102,15 +111,40 @@ export async function startWarroom(config: ServerConfig, event: EventDefinition,
       io,
       () => counting.aggregator,
       () => counting.ingest!.status,
-      { tickIntervalMs: config.tickIntervalMs, epoch: () => epoch.id, event: () => eventInfo(event), banner: () => admin.banner(), alarms: () => ({ list: alarms.list(), version: alarms.version }), live: () => counting.live },
+      {
+        tickIntervalMs: config.tickIntervalMs,
+        epoch: () => epoch.id,
+        event: () => eventInfo(event),
+        banner: () => admin.banner(),
+        alarms: () => ({ list: alarms.list(), version: alarms.version }),
+        live: () => counting.live,
+      },
       now,
     );
     const audit = (action: string, old: unknown, next: unknown) => creds.audit('env:WARROOM_NEW_EPOCH', action, old, next);
-    const counting: Counting = new Counting({ config, event, redis, lease, alarms, epoch, publisher, startAlarms: garbage, audit, signal: life.signal, now, log });
+    const counting: Counting = new Counting({
+      config,
+      event,
+      redis,
+      lease,
+      alarms,
+      epoch,
+      publisher,
+      startAlarms: garbage,
+      audit,
+      signal: life.signal,
+      now,
+      log,
+    });
     const health = new HealthReport({ now, tickIntervalMs: config.tickIntervalMs, lease, alarms, publisher, counting });
     life.started('health', () => health.stop());
     const state = (): ApiState => apiState({ publisher, counting, lease, minorDigits: event.minorDigits });
-    web.route({ admin, state: () => (counting.live ? state() : null), drill: (dim, key) => (counting.live ? counting.aggregator.drill(dim, key) : null), health: () => health.report() });
+    web.route({
+      admin,
+      state: () => (counting.live ? state() : null),
+      drill: (dim, key) => (counting.live ? counting.aggregator.drill(dim, key) : null),
+      health: () => health.report(),
+    });
 
     life.started('lease', () => lease.release()); // after the last save: a standby takes over at once
     life.started('counting', () => counting.stop()); // the final save; the placeholder never saves

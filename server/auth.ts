@@ -61,7 +61,12 @@ export interface Resolved {
  * Who is asking: a bearer token in the header (or the socket handshake), else the session cookie,
  * else a raw-token cookie an older version set (still honoured, traded for a session on the next page).
  */
-export async function resolvePrincipal(creds: CredentialStore, authorization: string | undefined, cookieHeader: string | undefined, handshakeToken?: unknown): Promise<Resolved> {
+export async function resolvePrincipal(
+  creds: CredentialStore,
+  authorization: string | undefined,
+  cookieHeader: string | undefined,
+  handshakeToken?: unknown,
+): Promise<Resolved> {
   if (typeof handshakeToken === 'string') return { principal: creds.byToken(handshakeToken), viaHeader: true };
   if (authorization?.startsWith('Bearer ')) return { principal: creds.byToken(authorization.slice(7).trim()), viaHeader: true };
   const session = cookieValue(cookieHeader, SESSION_COOKIE);

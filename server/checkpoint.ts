@@ -97,7 +97,10 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   if (!isRecord(v.cursors) || !Object.values(v.cursors).every((c) => typeof c === 'string' && ENTRY_ID.test(c))) {
     throw new CheckpointError('checkpoint cursors are not stream entry IDs');
   }
-  if (v.counted !== undefined && !(isRecord(v.counted) && Object.values(v.counted).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0))) {
+  if (
+    v.counted !== undefined &&
+    !(isRecord(v.counted) && Object.values(v.counted).every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0))
+  ) {
     throw new CheckpointError('checkpoint counts are not whole numbers');
   }
   if (v.marker !== undefined && typeof v.marker !== 'string') throw new CheckpointError('checkpoint marker is not a string');
@@ -109,7 +112,8 @@ export function parseCheckpoint(text: string): SavedCheckpoint {
   if (problem) throw new CheckpointError(`checkpoint ${problem}`);
   v.aggregate = a;
   const c = v.currency;
-  if (c !== undefined && !(isRecord(c) && typeof c.code === 'string' && typeof c.minorDigits === 'number')) throw new CheckpointError('checkpoint currency is malformed');
+  if (c !== undefined && !(isRecord(c) && typeof c.code === 'string' && typeof c.minorDigits === 'number'))
+    throw new CheckpointError('checkpoint currency is malformed');
   return v as unknown as SavedCheckpoint;
 }
 
@@ -180,7 +184,17 @@ export class Checkpointer {
    * @param fence saves are written only while it holds this process's token (none without one)
    * @param meta what the saved JSON carries besides the aggregate (alarms, currency)
    */
-  constructor(redis: Redis, keys: CheckpointKeys, agg: Aggregator, source: () => SavedSource, epoch: () => string, now: () => number, log: Logger, fence: Fence, meta: () => CheckpointMeta = () => ({})) {
+  constructor(
+    redis: Redis,
+    keys: CheckpointKeys,
+    agg: Aggregator,
+    source: () => SavedSource,
+    epoch: () => string,
+    now: () => number,
+    log: Logger,
+    fence: Fence,
+    meta: () => CheckpointMeta = () => ({}),
+  ) {
     this.#redis = redis;
     this.#keys = keys;
     this.#agg = agg;
@@ -250,7 +264,15 @@ export class Checkpointer {
     const started = this.#now();
     // Taken synchronously: the aggregate and the cursors are consistent between two stream reads.
     const cp = this.#agg.checkpoint();
-    const saved: SavedCheckpoint = { version: 1, epoch: this.#epoch(), savedAtMs: started, fence: token, ...this.#source(), aggregate: cp.state, ...this.#meta() };
+    const saved: SavedCheckpoint = {
+      version: 1,
+      epoch: this.#epoch(),
+      savedAtMs: started,
+      fence: token,
+      ...this.#source(),
+      aggregate: cp.state,
+      ...this.#meta(),
+    };
     const m = new FencedBatch(this.#fence.key, token);
     const json = JSON.stringify(saved);
     let size = json.length;

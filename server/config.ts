@@ -100,17 +100,26 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
   if (adminProblem) throw new ConfigError(`WARROOM_ADMIN_TOKEN ${adminProblem}`);
   const adminUser = env.WARROOM_ADMIN_USER || undefined;
   const adminPassword = env.WARROOM_ADMIN_PASSWORD || undefined;
-  if ((adminUser === undefined) !== (adminPassword === undefined)) throw new ConfigError('WARROOM_ADMIN_USER and WARROOM_ADMIN_PASSWORD must be set together');
-  if (adminUser !== undefined && !USERNAME.test(adminUser)) throw new ConfigError('WARROOM_ADMIN_USER must be 3–32 of a-z 0-9 . _ - (lower case)');
+  if ((adminUser === undefined) !== (adminPassword === undefined))
+    throw new ConfigError('WARROOM_ADMIN_USER and WARROOM_ADMIN_PASSWORD must be set together');
+  if (adminUser !== undefined && !USERNAME.test(adminUser))
+    throw new ConfigError('WARROOM_ADMIN_USER must be 3–32 of a-z 0-9 . _ - (lower case)');
   const pwProblem = adminPassword === undefined ? null : passwordProblem(adminPassword, adminUser);
   if (pwProblem) throw new ConfigError(`WARROOM_ADMIN_PASSWORD ${pwProblem}`);
-  const corsOrigins = (env.WARROOM_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  const corsOrigins = (env.WARROOM_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
   for (const o of corsOrigins) {
-    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)) throw new ConfigError(`WARROOM_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin like https://ops.example.com`);
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o))
+      throw new ConfigError(`WARROOM_CORS_ORIGINS: ${JSON.stringify(o)} is not an origin like https://ops.example.com`);
   }
   const newEpoch = env.WARROOM_NEW_EPOCH ?? '';
   if (!['', '0', '1'].includes(newEpoch)) throw new ConfigError(`WARROOM_NEW_EPOCH must be 1 (or unset), got ${JSON.stringify(newEpoch)}`);
-  const trustProxy = (env.WARROOM_TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const trustProxy = (env.WARROOM_TRUST_PROXY ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   for (const a of trustProxy) {
     if (isIP(a) === 0) throw new ConfigError(`WARROOM_TRUST_PROXY: ${JSON.stringify(a)} is not an IP address like 10.0.0.2`);
   }

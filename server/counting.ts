@@ -32,7 +32,16 @@ import type { Logger } from './log';
 export interface CountingOptions {
   config: Pick<
     ServerConfig,
-    'keyPrefix' | 'alertDefaultTtlMs' | 'dedupeWindowMs' | 'newEpoch' | 'readCount' | 'readBlockMs' | 'maxEntryBytes' | 'maxFutureMs' | 'historyCheckMs' | 'checkpointIntervalMs'
+    | 'keyPrefix'
+    | 'alertDefaultTtlMs'
+    | 'dedupeWindowMs'
+    | 'newEpoch'
+    | 'readCount'
+    | 'readBlockMs'
+    | 'maxEntryBytes'
+    | 'maxFutureMs'
+    | 'historyCheckMs'
+    | 'checkpointIntervalMs'
   >;
   event: EventDefinition;
   redis: Pick<Connections, 'main' | 'checkpoint' | 'reader'>;

@@ -47,13 +47,19 @@ export function parseCurrency(c: unknown, fail: Fail): { code: string; digits: n
   const code = c.code;
   if (typeof code !== 'string' || !/^[A-Z]{3}$/.test(code)) return fail('currency.code', 'must be an ISO 4217 code such as "CNY"');
   const digits = c.minorDigits;
-  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 0 || digits > 4) return fail('currency.minorDigits', 'must be an integer from 0 to 4');
+  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 0 || digits > 4)
+    return fail('currency.minorDigits', 'must be an integer from 0 to 4');
   // Amounts are read with these digits: a wrong value scales every order by a power of ten.
   const nonIso = c.nonIsoMinorDigits ?? false;
   if (typeof nonIso !== 'boolean') fail('currency.nonIsoMinorDigits', 'must be true or false');
   const iso = isoMinorDigits(code);
-  if (!nonIso && iso === undefined) fail('currency.code', `${JSON.stringify(code)} is not an ISO 4217 currency with a minor unit; set "nonIsoMinorDigits": true to use it anyway`);
-  if (!nonIso && iso !== digits) fail('currency.minorDigits', `is ${digits} but ISO 4217 gives ${code} ${iso}; set "nonIsoMinorDigits": true if ${digits} is meant`);
+  if (!nonIso && iso === undefined)
+    fail(
+      'currency.code',
+      `${JSON.stringify(code)} is not an ISO 4217 currency with a minor unit; set "nonIsoMinorDigits": true to use it anyway`,
+    );
+  if (!nonIso && iso !== digits)
+    fail('currency.minorDigits', `is ${digits} but ISO 4217 gives ${code} ${iso}; set "nonIsoMinorDigits": true if ${digits} is meant`);
   return { code, digits };
 }
 
@@ -70,7 +76,8 @@ export function moneyReader(digits: number, fail: Fail): Money {
 
 /** The file's milestones, ascending and distinct, or the currency's default ladder. */
 export function parseMilestones(ms: unknown, code: string, digits: number, money: Money, fail: Fail): bigint[] {
-  if (ms !== undefined && (!Array.isArray(ms) || ms.length > 100)) return fail('milestones', 'must be an array of at most 100 decimal strings');
+  if (ms !== undefined && (!Array.isArray(ms) || ms.length > 100))
+    return fail('milestones', 'must be an array of at most 100 decimal strings');
   if (ms === undefined) {
     const ladder = DEFAULT_MILESTONES_MAJOR[code] ?? DEFAULT_MILESTONES_MAJOR['*']!;
     return ladder.map((m) => BigInt(m) * 10n ** BigInt(digits));
@@ -89,8 +96,10 @@ export function parseFlashSkus(raw: unknown, fail: Fail): FlashSku[] {
     const at = `flashSkus[${i}]`;
     if (!isRecord(f)) return fail(at, 'must be an object like {"sku": "phone-1", "name": "Phone 15 Pro", "stock": 5000}');
     checkKeys(f, KEYS.flashSku, `${at}.`, fail);
-    if (typeof f.sku !== 'string' || !SKU.test(f.sku)) fail(`${at}.sku`, 'must be a token of 1–64 characters [A-Za-z0-9_.:-], as orders carry it');
-    if (typeof f.name !== 'string' || f.name.trim() === '' || f.name.length > 60) fail(`${at}.name`, 'must be a non-empty string of at most 60 characters');
+    if (typeof f.sku !== 'string' || !SKU.test(f.sku))
+      fail(`${at}.sku`, 'must be a token of 1–64 characters [A-Za-z0-9_.:-], as orders carry it');
+    if (typeof f.name !== 'string' || f.name.trim() === '' || f.name.length > 60)
+      fail(`${at}.name`, 'must be a non-empty string of at most 60 characters');
     if (typeof f.stock !== 'number' || !Number.isSafeInteger(f.stock) || f.stock < 1) fail(`${at}.stock`, 'must be an integer ≥ 1');
     return { sku: f.sku as string, name: f.name as string, stock: f.stock as number };
   });
@@ -104,16 +113,19 @@ export function parseFlashSkus(raw: unknown, fail: Fail): FlashSku[] {
 
 /** Last year's total and cumulative curve by seconds after T0 (ascending, never falling, ending at or below the total). */
 export function parseLastYear(ly: unknown, money: Money, fail: Fail): { totalMinor: bigint; curve: [number, bigint][] } {
-  if (!isRecord(ly)) return fail('lastYear', 'must be an object like {"total": "684000000.00", "curve": [[0, "0"], [71, "10000000.00"], ...]}');
+  if (!isRecord(ly))
+    return fail('lastYear', 'must be an object like {"total": "684000000.00", "curve": [[0, "0"], [71, "10000000.00"], ...]}');
   checkKeys(ly, KEYS.lastYear, 'lastYear.', fail);
   const totalMinor = money('lastYear.total', ly.total);
   const raw = ly.curve ?? [];
-  if (!Array.isArray(raw) || raw.length > 20_000) return fail('lastYear.curve', 'must be an array of at most 20,000 [seconds after T0, cumulative GMV] pairs');
+  if (!Array.isArray(raw) || raw.length > 20_000)
+    return fail('lastYear.curve', 'must be an array of at most 20,000 [seconds after T0, cumulative GMV] pairs');
   const curve = raw.map((p: unknown, i): [number, bigint] => {
     const at = `lastYear.curve[${i}]`;
     if (!Array.isArray(p) || p.length !== 2) return fail(at, 'must be a pair [seconds after T0, "cumulative GMV"]');
     const sec = p[0];
-    if (typeof sec !== 'number' || !Number.isInteger(sec) || sec < 0 || sec > 7 * 86_400) fail(`${at}[0]`, 'must be whole seconds after T0, 0 to 604800');
+    if (typeof sec !== 'number' || !Number.isInteger(sec) || sec < 0 || sec > 7 * 86_400)
+      fail(`${at}[0]`, 'must be whole seconds after T0, 0 to 604800');
     return [sec as number, money(`${at}[1]`, p[1])];
   });
   for (let i = 1; i < curve.length; i++) {

@@ -43,7 +43,6 @@ export function parseT0(text: string, nowMs: number): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-
 function validTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -65,7 +64,8 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   checkKeys(raw, KEYS[''], '', fail);
 
   const name = raw.name;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 120) fail('name', 'must be a non-empty string of at most 120 characters');
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 120)
+    fail('name', 'must be a non-empty string of at most 120 characters');
 
   const t0Text = t0Override ?? raw.t0;
   const t0Field = t0Override !== undefined ? 'WARROOM_T0' : 't0';
@@ -85,7 +85,8 @@ export function parseEventDefinition(raw: unknown, source: string, nowMs: number
   let milestonesMinor = parseMilestones(raw.milestones, code, digits, money, fail);
 
   const map = raw.map ?? defaultMap(code);
-  if (typeof map !== 'string' || !(MAP_KINDS as readonly string[]).includes(map)) fail('map', `must be one of ${MAP_KINDS.map((m) => `"${m}"`).join(', ')}`);
+  if (typeof map !== 'string' || !(MAP_KINDS as readonly string[]).includes(map))
+    fail('map', `must be one of ${MAP_KINDS.map((m) => `"${m}"`).join(', ')}`);
 
   const flashSkus = parseFlashSkus(raw.flashSkus, fail);
   const lastYear = raw.lastYear === undefined ? null : parseLastYear(raw.lastYear, money, fail);

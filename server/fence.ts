@@ -18,7 +18,8 @@ export interface Fence {
 }
 
 /** A script's first line (shared with the dead-letter script): return `refusal` unless the fence key holds the token. */
-export const fenceCheck = (keyRef: string, tokenRef: string, refusal: string): string => `if redis.call('GET', ${keyRef}) ~= ${tokenRef} then return ${refusal} end`;
+export const fenceCheck = (keyRef: string, tokenRef: string, refusal: string): string =>
+  `if redis.call('GET', ${keyRef}) ~= ${tokenRef} then return ${refusal} end`;
 
 /** KEYS: fence, then one key per operation. ARGV: token, then per operation its command, argument count and arguments. */
 const SCRIPT = `

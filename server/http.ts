@@ -67,7 +67,8 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
   /** CORS for the read-only JSON API: only the configured origins, credentials allowed. */
   function cors(req: IncomingMessage): Record<string, string> {
     const origin = req.headers.origin;
-    if (origin && deps.corsOrigins.includes(origin)) return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+    if (origin && deps.corsOrigins.includes(origin))
+      return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
     return { Vary: 'Origin' };
   }
 
@@ -81,10 +82,17 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
 
     if (method === 'OPTIONS') {
       const c = cors(req);
-      if (!c['Access-Control-Allow-Origin'] || !(path === '/api/state' || path === '/api/drill' || path === '/api/me')) return send(res, 403, '', 'text/plain', c);
-      return send(res, 204, '', 'text/plain', { ...c, 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
+      if (!c['Access-Control-Allow-Origin'] || !(path === '/api/state' || path === '/api/drill' || path === '/api/me'))
+        return send(res, 403, '', 'text/plain', c);
+      return send(res, 204, '', 'text/plain', {
+        ...c,
+        'Access-Control-Allow-Methods': 'GET',
+        'Access-Control-Allow-Headers': 'Authorization',
+        'Access-Control-Max-Age': '600',
+      });
     }
-    if (!['GET', 'HEAD', 'POST', 'DELETE'].includes(method)) return send(res, 405, 'method not allowed\n', 'text/plain', { Allow: 'GET, HEAD, POST, DELETE' });
+    if (!['GET', 'HEAD', 'POST', 'DELETE'].includes(method))
+      return send(res, 405, 'method not allowed\n', 'text/plain', { Allow: 'GET, HEAD, POST, DELETE' });
 
     // Public.
     if (path === '/healthz' && method === 'GET') {
@@ -96,7 +104,12 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     if (path === '/login' && method === 'GET') return files.page(res);
     if (path === '/api/login') {
       if (method !== 'POST') return fail(res, 405, 'use POST', { Allow: 'POST' });
-      return login({ creds: deps.creds, loginGuard: deps.loginGuard, loginPerIp: deps.limits.loginPerIp, sessionTtlMs: deps.sessionTtlMs }, req, res, peer);
+      return login(
+        { creds: deps.creds, loginGuard: deps.loginGuard, loginPerIp: deps.limits.loginPerIp, sessionTtlMs: deps.sessionTtlMs },
+        req,
+        res,
+        peer,
+      );
     }
     if (method === 'GET' && path !== '/' && !(path in PAGES) && !path.startsWith('/api/')) {
       return files.serve(res, path); // the built client: code and fonts, no data
@@ -113,16 +126,26 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     }
 
     const { principal, viaHeader, legacyToken } = await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie);
-    if (principal && !deps.limits.perCredential.take(principal.cred)) return fail(res, 429, 'too many requests for this credential', { 'Retry-After': '1' });
+    if (principal && !deps.limits.perCredential.take(principal.cred))
+      return fail(res, 429, 'too many requests for this credential', { 'Retry-After': '1' });
 
     const pageRule = PAGES[path];
     if (pageRule && (method === 'GET' || method === 'HEAD')) {
       if (!principal) {
         if (pageRule.signIn) return send(res, 303, '', 'text/plain', { Location: `/login?next=${encodeURIComponent(path + url.search)}` });
-        return send(res, 401, 'this screen needs a device token: open the URL the server printed, or ask an admin for a viewer token\n', 'text/plain', { 'WWW-Authenticate': 'Bearer' });
+        return send(
+          res,
+          401,
+          'this screen needs a device token: open the URL the server printed, or ask an admin for a viewer token\n',
+          'text/plain',
+          { 'WWW-Authenticate': 'Bearer' },
+        );
       }
       if (RANK[principal.role] < RANK[pageRule.min]) {
-        if (pageRule.signIn) return send(res, 303, '', 'text/plain', { Location: `/login?next=${encodeURIComponent(path + url.search)}&need=${pageRule.min}` });
+        if (pageRule.signIn)
+          return send(res, 303, '', 'text/plain', {
+            Location: `/login?next=${encodeURIComponent(path + url.search)}&need=${pageRule.min}`,
+          });
         return send(res, 403, 'forbidden\n', 'text/plain');
       }
       // A raw-token cookie from an older version: traded for a session cookie.
@@ -154,13 +177,16 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     }
     if (path === '/api/state' && get) {
       const st = deps.state();
-      return st === null ? fail(res, 503, 'standby: this node does not hold the ingest lease and has no figures', { 'Retry-After': '1', ...cors(req) }) : json(res, 200, st, cors(req));
+      return st === null
+        ? fail(res, 503, 'standby: this node does not hold the ingest lease and has no figures', { 'Retry-After': '1', ...cors(req) })
+        : json(res, 200, st, cors(req));
     }
     if (path === '/api/drill' && get) {
       need(p, 'executive');
       const dim = url.searchParams.get('dim');
       const key = url.searchParams.get('key');
-      if (!dim || !(DRILL_DIMS as readonly string[]).includes(dim) || !key || key.length > 64) throw new HttpError(400, `dim must be one of ${DRILL_DIMS.join(', ')} and key a value of it`);
+      if (!dim || !(DRILL_DIMS as readonly string[]).includes(dim) || !key || key.length > 64)
+        throw new HttpError(400, `dim must be one of ${DRILL_DIMS.join(', ')} and key a value of it`);
       const d = deps.drill(dim as DrillDim, key);
       return d ? json(res, 200, d, cors(req)) : fail(res, 404, `no orders for ${dim} ${key}`, cors(req));
     }

@@ -152,11 +152,15 @@ export class Lease {
   async tryAcquire(): Promise<boolean> {
     if (this.#role !== 'standby') return this.#role === 'owner';
     const me = JSON.stringify({ host: hostname(), pid: process.pid, sinceMs: this.#o.now(), node: this.#node });
-    const [token, value] = await this.#answer(this.#redis.warroomLeaseAcquire(this.keys.lease, this.keys.fence, me, this.#o.ttlMs, randomTokenBase()));
+    const [token, value] = await this.#answer(
+      this.#redis.warroomLeaseAcquire(this.keys.lease, this.keys.fence, me, this.#o.ttlMs, randomTokenBase()),
+    );
     const holder = parseHolder(value);
     if (token === 0) {
       if (holder?.node !== this.#holder?.node || holder?.token !== this.#holder?.token) {
-        this.#o.log.warn(`standby: the ingest lease of prefix "${this.#o.prefix}" is held by ${describeHolder(holder)}; this process serves screens and takes over when that one stops renewing`);
+        this.#o.log.warn(
+          `standby: the ingest lease of prefix "${this.#o.prefix}" is held by ${describeHolder(holder)}; this process serves screens and takes over when that one stops renewing`,
+        );
       }
       this.#holder = holder;
       return false;
@@ -174,31 +178,36 @@ export class Lease {
   /** Polls until the lease is free, then runs `takeOver` (once). */
   standBy(takeOver: () => Promise<void>): void {
     clearInterval(this.#timer);
-    this.#timer = setInterval(() => {
-      if (this.#busy || this.#role !== 'standby') return;
-      this.#busy = true;
-      this.tryAcquire()
-        .then(
-          (won) => {
-            // Renewals share the busy flag: the lease must be renewed while the takeover loads the
-            // checkpoint (which may outlast the lease), so the poll is done here.
+    this.#timer = setInterval(
+      () => {
+        if (this.#busy || this.#role !== 'standby') return;
+        this.#busy = true;
+        this.tryAcquire()
+          .then(
+            (won) => {
+              // Renewals share the busy flag: the lease must be renewed while the takeover loads the
+              // checkpoint (which may outlast the lease), so the poll is done here.
+              this.#busy = false;
+              return won ? takeOver() : undefined;
+            },
+            (e: Error) => this.#warnOnce(`lease: Redis not reachable (${e.message}); still standing by`),
+          )
+          .catch((e: Error) => this.#o.log.error(`taking over failed: ${e.stack ?? e.message}`))
+          .finally(() => {
             this.#busy = false;
-            return won ? takeOver() : undefined;
-          },
-          (e: Error) => this.#warnOnce(`lease: Redis not reachable (${e.message}); still standing by`),
-        )
-        .catch((e: Error) => this.#o.log.error(`taking over failed: ${e.stack ?? e.message}`))
-        .finally(() => {
-          this.#busy = false;
-        });
-    }, Math.max(50, Math.floor(this.#o.ttlMs / 6)));
+          });
+      },
+      Math.max(50, Math.floor(this.#o.ttlMs / 6)),
+    );
   }
 
   async #renew(): Promise<void> {
     if (this.#busy || this.#role !== 'owner' || this.#token === null) return;
     this.#busy = true;
     try {
-      const ok = await this.#answer(this.#redis.warroomLeaseRenew(this.keys.lease, this.keys.fence, String(this.#token), this.#value, this.#o.ttlMs));
+      const ok = await this.#answer(
+        this.#redis.warroomLeaseRenew(this.keys.lease, this.keys.fence, String(this.#token), this.#value, this.#o.ttlMs),
+      );
       if (this.#failing) this.#o.log.info('lease renewed again');
       this.#failing = false;
       if (ok !== 1 && this.#role === 'owner') await this.#lose();
@@ -220,7 +229,9 @@ export class Lease {
       // Only for the message.
     }
     this.#holder = by;
-    this.#o.log.error(`lease lost: ${describeHolder(by)} took over prefix "${this.#o.prefix}" from this process (token ${this.#token}); it stops counting and writes nothing more`);
+    this.#o.log.error(
+      `lease lost: ${describeHolder(by)} took over prefix "${this.#o.prefix}" from this process (token ${this.#token}); it stops counting and writes nothing more`,
+    );
     for (const f of this.#onLost) f(by);
   }
 

@@ -48,7 +48,10 @@ async function main(): Promise<void> {
   }
   const stop = (): void => {
     log.info('stopping');
-    app.close().then(() => process.exit(0), () => process.exit(1));
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
     setTimeout(() => process.exit(1), 5000).unref();
   };
   process.once('SIGINT', stop);

@@ -32,14 +32,24 @@ export interface Ownership {
 export async function countWhileOwner(o: OwnershipOptions): Promise<Ownership> {
   const { lease, counting, log } = o;
   const leaseLost = new Promise<LeaseHolder | null>((resolve) =>
-    lease.onLost((by) => void counting.stop().catch((e: Error) => log.error(`stopping after the lease was lost: ${e.message}`)).finally(() => resolve(by))),
+    lease.onLost(
+      (by) =>
+        void counting
+          .stop()
+          .catch((e: Error) => log.error(`stopping after the lease was lost: ${e.message}`))
+          .finally(() => resolve(by)),
+    ),
   );
   let failed: (e: Error) => void = () => undefined;
   const takeOverFailed = new Promise<Error>((resolve) => (failed = resolve));
-  const acquired = await whenReachable('taking the ingest lease', async () => {
-    await whenReady(o.redis, 1000);
-    return lease.tryAcquire();
-  }, log);
+  const acquired = await whenReachable(
+    'taking the ingest lease',
+    async () => {
+      await whenReady(o.redis, 1000);
+      return lease.tryAcquire();
+    },
+    log,
+  );
   if (acquired) {
     // e.g. a currency change against the saved state: the caller's failed start stops counting and releases the lease.
     await counting.start();

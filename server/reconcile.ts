@@ -58,8 +58,21 @@ async function arrivalVerdicts(redis: Redis, deadKey: string): Promise<Set<strin
  * @param maxFutureMs as the server's `WARROOM_MAX_FUTURE_MS`: entries Redis stamped ahead of the clock
  *   are judged at the snapshot's server time, as the live server judged them at its time
  */
-export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, decode: DecodeOptions, dedupeWindowMs: number, maxFutureMs = 5 * 60_000): Promise<ReconcileResult> {
-  const agg = new Aggregator({ seriesStartMs: live.series.startMs, milestonesMinor: [], alertDefaultTtlMs: 1, dedupeWindowMs, flashSkus: live.event.flashSkus ?? [] });
+export async function reconcile(
+  redis: Redis,
+  keys: StreamKeys,
+  live: ApiState,
+  decode: DecodeOptions,
+  dedupeWindowMs: number,
+  maxFutureMs = 5 * 60_000,
+): Promise<ReconcileResult> {
+  const agg = new Aggregator({
+    seriesStartMs: live.series.startMs,
+    milestonesMinor: [],
+    alertDefaultTtlMs: 1,
+    dedupeWindowMs,
+    flashSkus: live.event.flashSkus ?? [],
+  });
   let entriesRead = 0;
   const out: Rejecter = { reject: (_s, _id, _f, rej) => agg.reject(rej.code) };
   const future = await arrivalVerdicts(redis, keys.dead);
@@ -103,7 +116,8 @@ export async function reconcile(redis: Redis, keys: StreamKeys, live: ApiState, 
     rows('categories', live.breakdowns.categories, d.categories, ['gmvMinor', 'orders']);
     rows('channels', live.breakdowns.channels, d.channels, ['gmvMinor', 'orders']);
     rows('warehouses', live.breakdowns.warehouses, d.warehouses, LOGISTICS_STAGES);
-    const flash = (r: { sku: string; sold: number; soldOutAtMs: number | null }[]) => r.map((f) => ({ key: f.sku, sold: f.sold, soldOutAtMs: f.soldOutAtMs }));
+    const flash = (r: { sku: string; sold: number; soldOutAtMs: number | null }[]) =>
+      r.map((f) => ({ key: f.sku, sold: f.sold, soldOutAtMs: f.soldOutAtMs }));
     rows('flash', flash(live.breakdowns.flash), flash(d.flash), ['sold', 'soldOutAtMs']);
   }
   cmp('rejected', live.totals.rejected, t.rejected);

@@ -70,7 +70,13 @@ export function within<T>(p: Promise<T>, ms: number, what = `no reply within ${m
  * an error `fatal` recognises is not an outage and is thrown at once. Once `signal` is aborted (the
  * process closes and its connections with it) a failure is thrown instead of retried for ever.
  */
-export async function whenReachable<T>(what: string, run: () => Promise<T>, log: Pick<Logger, 'warn'>, fatal: (e: unknown) => boolean = () => false, signal?: AbortSignal): Promise<T> {
+export async function whenReachable<T>(
+  what: string,
+  run: () => Promise<T>,
+  log: Pick<Logger, 'warn'>,
+  fatal: (e: unknown) => boolean = () => false,
+  signal?: AbortSignal,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();

@@ -55,7 +55,8 @@ async function typed<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    if (/WRONGTYPE/.test((e as Error).message)) throw new CheckpointError(`a checkpoint key holds the wrong Redis type (${(e as Error).message})`);
+    if (/WRONGTYPE/.test((e as Error).message))
+      throw new CheckpointError(`a checkpoint key holds the wrong Redis type (${(e as Error).message})`);
     throw e;
   }
 }
@@ -84,7 +85,10 @@ function seriesProblem(loaded: LoadedCheckpoint): string | null {
 async function setAside(redis: Redis, keys: CheckpointKeys, stamp: string): Promise<string> {
   const aside = `${keys.state}-aside:${stamp}`;
   const m = redis.multi();
-  for (const [from, to] of [[keys.state, aside], [keys.series, `${aside}:series`]] as const) {
+  for (const [from, to] of [
+    [keys.state, aside],
+    [keys.series, `${aside}:series`],
+  ] as const) {
     if ((await redis.exists(from)) === 0) continue;
     m.rename(from, to);
     m.pexpire(to, ASIDE_TTL_MS);
@@ -112,7 +116,11 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
   const corrupt = async (why: string): Promise<Resumed> => {
     d.log.error(`checkpoint unusable, recounting from the streams: ${why}`);
     const aside = await d.reachable('setting the corrupt checkpoint aside', () => setAside(d.redis, d.keys, stamp));
-    d.alarms.raise({ kind: 'checkpoint_corrupt', stream: d.keys.state, detail: `${why}; set aside as ${aside}, recounting from the streams` });
+    d.alarms.raise({
+      kind: 'checkpoint_corrupt',
+      stream: d.keys.state,
+      detail: `${why}; set aside as ${aside}, recounting from the streams`,
+    });
     return fresh();
   };
 
@@ -123,7 +131,9 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
   } catch (e) {
     if (!(e instanceof CheckpointError)) throw e;
     // Only a corrupt checkpoint is read a second time, as text: its alarms must come back all the same.
-    const text = await d.reachable('loading the checkpoint', () => d.redis.get(d.keys.state).catch((e: Error) => (/WRONGTYPE/.test(e.message) ? null : Promise.reject(e))));
+    const text = await d.reachable('loading the checkpoint', () =>
+      d.redis.get(d.keys.state).catch((e: Error) => (/WRONGTYPE/.test(e.message) ? null : Promise.reject(e))),
+    );
     d.alarms.restore(savedAlarms(text));
     return corrupt(e.message);
   }
@@ -144,10 +154,19 @@ export async function resume(d: ResumeDeps): Promise<Resumed> {
     }
     const aside = await d.reachable('setting the old checkpoint aside', () => setAside(d.redis, d.keys, stamp));
     d.log.warn(`WARROOM_NEW_EPOCH: saved state was ${was}, the event file says ${is}; set aside as ${aside}, recounting from the streams`);
-    await d.reachable('auditing the new epoch', () => d.audit('epoch.new', { currency: saved.currency, orders: saved.aggregate.parts.orders?.orders ?? 0, savedAtMs: saved.savedAtMs }, { currency: { code, minorDigits }, asideKey: aside }));
+    await d.reachable('auditing the new epoch', () =>
+      d.audit(
+        'epoch.new',
+        { currency: saved.currency, orders: saved.aggregate.parts.orders?.orders ?? 0, savedAtMs: saved.savedAtMs },
+        { currency: { code, minorDigits }, asideKey: aside },
+      ),
+    );
     return fresh();
   }
-  if (d.newEpoch) d.log.warn('WARROOM_NEW_EPOCH is set but the saved state is in the event\'s currency: resuming it (the variable only acts on a currency change)');
+  if (d.newEpoch)
+    d.log.warn(
+      "WARROOM_NEW_EPOCH is set but the saved state is in the event's currency: resuming it (the variable only acts on a currency change)",
+    );
 
   const problem = seriesProblem(loaded);
   if (problem) return corrupt(problem);

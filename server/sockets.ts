@@ -115,7 +115,10 @@ export function attachSockets(http: HttpServer, o: SocketOptions): Sockets {
   // also when the revocation happened on another node (the store refreshes from Redis).
   const revalidate = setInterval(() => {
     for (const s of sockets()) {
-      o.creds.stillValid(s.data.principal).then((ok) => ok || s.disconnect(true), () => undefined);
+      o.creds.stillValid(s.data.principal).then(
+        (ok) => ok || s.disconnect(true),
+        () => undefined,
+      );
     }
   }, 10_000);
   revalidate.unref();

@@ -44,11 +44,46 @@ function row<E, S, P>(r: StreamRow<E, S, P>): StreamRow<E, S, P> {
 }
 
 const TABLE = {
-  orders: row({ key: 'orders', ingest: ingestOrders, dedupe: { ids: (o) => o.id, tag: (o) => amountTag(o.amountMinor) }, part: (o) => new OrdersPart(o), check: checkOrders, wire: 'totals' }),
-  logistics: row({ key: 'logistics', ingest: oneEvent(decodeLogistics), dedupe: { ids: (e) => e.id }, part: () => new LogisticsPart(), check: checkLogistics, wire: 'parcels' }),
-  weather: row({ key: 'weather', ingest: oneEvent(decodeWeather), dedupe: null, part: (o) => new WeatherPart(o), check: checkWeather, wire: 'alerts' }),
-  payments: row({ key: 'payments', ingest: oneEvent(decodePayment), dedupe: { ids: (p) => p.id }, part: () => new PaymentsPart(), check: checkPayments, wire: 'payments' }),
-  traffic: row({ key: 'traffic', ingest: oneEvent(decodeTraffic), dedupe: null, part: () => new TrafficPart(), check: checkTraffic, wire: 'traffic' }),
+  orders: row({
+    key: 'orders',
+    ingest: ingestOrders,
+    dedupe: { ids: (o) => o.id, tag: (o) => amountTag(o.amountMinor) },
+    part: (o) => new OrdersPart(o),
+    check: checkOrders,
+    wire: 'totals',
+  }),
+  logistics: row({
+    key: 'logistics',
+    ingest: oneEvent(decodeLogistics),
+    dedupe: { ids: (e) => e.id },
+    part: () => new LogisticsPart(),
+    check: checkLogistics,
+    wire: 'parcels',
+  }),
+  weather: row({
+    key: 'weather',
+    ingest: oneEvent(decodeWeather),
+    dedupe: null,
+    part: (o) => new WeatherPart(o),
+    check: checkWeather,
+    wire: 'alerts',
+  }),
+  payments: row({
+    key: 'payments',
+    ingest: oneEvent(decodePayment),
+    dedupe: { ids: (p) => p.id },
+    part: () => new PaymentsPart(),
+    check: checkPayments,
+    wire: 'payments',
+  }),
+  traffic: row({
+    key: 'traffic',
+    ingest: oneEvent(decodeTraffic),
+    dedupe: null,
+    part: () => new TrafficPart(),
+    check: checkTraffic,
+    wire: 'traffic',
+  }),
 };
 
 export type StreamName = keyof typeof TABLE;

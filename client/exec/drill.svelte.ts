@@ -58,7 +58,11 @@ export class DrillFeed {
     this.#abort = abort;
     let next: DrillStatus;
     try {
-      const res = await this.#fetch(drillUrl(filter), { credentials: 'same-origin', signal: abort.signal, headers: { Accept: 'application/json' } });
+      const res = await this.#fetch(drillUrl(filter), {
+        credentials: 'same-origin',
+        signal: abort.signal,
+        headers: { Accept: 'application/json' },
+      });
       if (res.status === 401 || res.status === 403) next = { kind: 'forbidden', status: res.status };
       else if (res.status === 404) next = { kind: 'unavailable' };
       else if (!res.ok) next = { kind: 'error', message: `HTTP ${res.status}` };

@@ -68,8 +68,17 @@ async function loadFonts(texts: string[]): Promise<void> {
  * Composes the PNG: {@link PNG_WIDTH} CSS px wide at `scale` (the screen's pixel ratio, 1–2), the
  * headline figures on top, each chart below at its aspect ratio.
  */
-export async function composePng(input: PngInput, scale = Math.min(2, Math.max(1, typeof devicePixelRatio === 'number' ? devicePixelRatio : 1))): Promise<Blob> {
-  await loadFonts([input.title, input.subtitle, input.footer, ...input.figures.flatMap((f) => [f.label, f.value]), ...input.charts.flatMap((c) => [c.title, c.note ?? ''])]);
+export async function composePng(
+  input: PngInput,
+  scale = Math.min(2, Math.max(1, typeof devicePixelRatio === 'number' ? devicePixelRatio : 1)),
+): Promise<Blob> {
+  await loadFonts([
+    input.title,
+    input.subtitle,
+    input.footer,
+    ...input.figures.flatMap((f) => [f.label, f.value]),
+    ...input.charts.flatMap((c) => [c.title, c.note ?? '']),
+  ]);
   const W = PNG_WIDTH;
   const pad = 40;
   const inner = W - 2 * pad;

@@ -52,7 +52,10 @@ export async function exportPng({ live, view, labels, locale: localeOf, slice }:
   if (ly) {
     const xs = store.seriesX;
     const cum = store.seriesCumGmv;
-    const i0 = Math.max(0, xs.findIndex((x) => x >= e.t0Ms / 1000));
+    const i0 = Math.max(
+      0,
+      xs.findIndex((x) => x >= e.t0Ms / 1000),
+    );
     const since = cum.length > 0 ? cum[cum.length - 1]! - (i0 > 0 ? cum[i0 - 1]! : 0) : 0;
     const last = lastYearAt(ly, cum.length - i0);
     const d = formatDiff(since, last);
@@ -66,7 +69,12 @@ export async function exportPng({ live, view, labels, locale: localeOf, slice }:
   const g = await view.gmvChart?.snapshot(PNG_CHART_WIDTH, 560);
   if (g) charts.push({ title: `${t.sinceT0} — ${t.thisYear} / ${t.lastYear}`, note: gmvNote, canvas: g });
   const r = await view.rateChart?.snapshot(PNG_CHART_WIDTH, 400);
-  if (r) charts.push({ title: t.rateChart, note: store.peakOrders > 0 ? `${t.peak} ${formatCount(store.peakOrders, locale)} ${t.perSec}` : undefined, canvas: r });
+  if (r)
+    charts.push({
+      title: t.rateChart,
+      note: store.peakOrders > 0 ? `${t.peak} ${formatCount(store.peakOrders, locale)} ${t.perSec}` : undefined,
+      canvas: r,
+    });
   const blob = await composePng({
     title: `${e.name} · ${t.execSubtitle}`,
     subtitle: `${formatTPlus(live.clock.nowMs - e.t0Ms)} · ${formatClock(live.clock.nowMs, e.timeZone)} (${e.timeZone})${f !== null ? ` · ${t.filter}: ${f} (${t.allData})` : ''}`,

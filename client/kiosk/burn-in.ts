@@ -23,9 +23,26 @@ export const DEFAULT_BURN_IN: BurnInOptions = { periodMs: 120_000, maxPx: 4 };
  * edge visits several positions. Consecutive entries (including the wrap to the start) differ.
  */
 const PATH: readonly (readonly [number, number])[] = [
-  [0, 0], [2, 1], [4, 0], [2, -1], [0, -2], [-2, -1], [-4, 0], [-2, 1],
-  [0, 2], [2, 3], [4, 4], [3, 2], [4, -3], [1, -4], [-2, -3], [-4, -4],
-  [-3, -1], [-4, 3], [-1, 4], [-1, 1],
+  [0, 0],
+  [2, 1],
+  [4, 0],
+  [2, -1],
+  [0, -2],
+  [-2, -1],
+  [-4, 0],
+  [-2, 1],
+  [0, 2],
+  [2, 3],
+  [4, 4],
+  [3, 2],
+  [4, -3],
+  [1, -4],
+  [-2, -3],
+  [-4, -4],
+  [-3, -1],
+  [-4, 3],
+  [-1, 4],
+  [-1, 1],
 ];
 
 export const BURN_IN_STEPS = PATH.length;

@@ -31,8 +31,18 @@ export { keepAwake } from './wake-lock';
 export { hideIdleCursor, IDLE_CLASS } from './idle-cursor';
 export { shiftAgainstBurnIn, burnInOffset, DEFAULT_BURN_IN, type BurnInOptions } from './burn-in';
 export {
-  Watchdog, startWatchdog, restoreKioskState, parseKioskState, counterStartFromRestored, readHeapBytes,
-  KIOSK_STATE_KEY, LAST_RELOAD_KEY, type KioskState, type WatchdogOptions, type StartWatchdogOptions, type WatchdogDecision,
+  Watchdog,
+  startWatchdog,
+  restoreKioskState,
+  parseKioskState,
+  counterStartFromRestored,
+  readHeapBytes,
+  KIOSK_STATE_KEY,
+  LAST_RELOAD_KEY,
+  type KioskState,
+  type WatchdogOptions,
+  type StartWatchdogOptions,
+  type WatchdogDecision,
 } from './watchdog';
 export { probeServer, ReloadGate, type ReloadGateOptions } from './server-probe';
 export { SoundBoard } from './sound.svelte';
@@ -61,7 +71,12 @@ export function kioskSwitches(search: string, kiosk = true): { wakeLock: boolean
   const p = new URLSearchParams(search);
   const off = (name: string): boolean => p.get(name) === '0' || p.get(name) === 'false';
   const all = kiosk && !off('kiosk');
-  return { wakeLock: all && !off('wakelock'), cursor: all && !off('cursor'), watchdog: all && !off('watchdog'), burnIn: all && !off('burnin') };
+  return {
+    wakeLock: all && !off('wakelock'),
+    cursor: all && !off('cursor'),
+    watchdog: all && !off('watchdog'),
+    burnIn: all && !off('burnin'),
+  };
 }
 
 /** The watchdog timing from `?watchdogSec=N` (empty when absent or not a number ≥ 2). */
@@ -83,7 +98,8 @@ export function startKiosk(opts: KioskOptions): () => void {
   if (on.wakeLock) stops.push(keepAwake(root.ownerDocument));
   if (on.cursor) stops.push(hideIdleCursor(root, opts.idleCursorMs));
   if (on.burnIn) stops.push(shiftAgainstBurnIn(root, opts.burnIn));
-  if (on.watchdog) stops.push(startWatchdog(store, { ...watchdogTiming(search), ...opts.watchdog, sound: () => board.enabled }, opts.reload));
+  if (on.watchdog)
+    stops.push(startWatchdog(store, { ...watchdogTiming(search), ...opts.watchdog, sound: () => board.enabled }, opts.reload));
   return () => {
     for (const stop of stops.splice(0).reverse()) stop();
   };

@@ -46,8 +46,9 @@ export function cueSeconds(notes: readonly Note[]): number {
 }
 
 function defaultContext(): AudioContext | null {
-  const Ctor = (globalThis as { AudioContext?: typeof AudioContext; webkitAudioContext?: typeof AudioContext }).AudioContext
-    ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+  const Ctor =
+    (globalThis as { AudioContext?: typeof AudioContext; webkitAudioContext?: typeof AudioContext }).AudioContext ??
+    (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
   if (!Ctor) return null;
   try {
     return new Ctor();
@@ -136,7 +137,10 @@ export class SoundBoard {
       this.blocked = false;
       return;
     }
-    ctx.resume().then(() => this.#syncBlocked(), () => this.#syncBlocked());
+    ctx.resume().then(
+      () => this.#syncBlocked(),
+      () => this.#syncBlocked(),
+    );
     // Without a user gesture the promise may never settle: mark blocked until it runs.
     this.#syncBlocked();
     if (this.blocked) this.#armUnlock();
@@ -151,7 +155,11 @@ export class SoundBoard {
       document.removeEventListener('pointerdown', unlock, true);
       document.removeEventListener('keydown', unlock, true);
       const ctx = this.#ctx;
-      if (this.enabled && ctx && ctx.state !== 'running') ctx.resume().then(() => this.#syncBlocked(), () => this.#syncBlocked());
+      if (this.enabled && ctx && ctx.state !== 'running')
+        ctx.resume().then(
+          () => this.#syncBlocked(),
+          () => this.#syncBlocked(),
+        );
     };
     document.addEventListener('pointerdown', unlock, true);
     document.addEventListener('keydown', unlock, true);

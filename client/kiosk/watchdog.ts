@@ -13,7 +13,13 @@ import { probeServer, ReloadGate, type ReloadGateOptions } from './server-probe'
 import { defaultStorage, readLastReload, saveForReload, type KioskState } from './kiosk-state';
 
 export {
-  KIOSK_STATE_KEY, LAST_RELOAD_KEY, MAX_STATE_BYTES, parseKioskState, restoreKioskState, counterStartFromRestored, type KioskState,
+  KIOSK_STATE_KEY,
+  LAST_RELOAD_KEY,
+  MAX_STATE_BYTES,
+  parseKioskState,
+  restoreKioskState,
+  counterStartFromRestored,
+  type KioskState,
 } from './kiosk-state';
 
 export interface WatchdogOptions {
@@ -127,7 +133,11 @@ export function readHeapBytes(): number | null {
  * reload time cannot be persisted (no storage), it does not reload at all: the rate limit could
  * not hold across the reload. Returns a disposer.
  */
-export function startWatchdog(store: WatchedStore, opts: StartWatchdogOptions = {}, reload: () => void = () => location.reload()): () => void {
+export function startWatchdog(
+  store: WatchedStore,
+  opts: StartWatchdogOptions = {},
+  reload: () => void = () => location.reload(),
+): () => void {
   const storage = opts.storage === undefined ? defaultStorage() : opts.storage;
   const now = opts.now ?? Date.now;
   const heapBytes = opts.heapBytes ?? readHeapBytes;
@@ -162,7 +172,11 @@ export function startWatchdog(store: WatchedStore, opts: StartWatchdogOptions = 
         const { go, retryInMs } = gate.record(answered, now());
         if (!go) {
           const next = Math.round(retryInMs / 1000);
-          log(answered ? `wanted a reload (${d.reload}); the server answers, giving the socket ${next} s to recover first` : `wanted a reload (${d.reload}) but the server does not answer: staying on the wall, asking again in ${next} s`);
+          log(
+            answered
+              ? `wanted a reload (${d.reload}); the server answers, giving the socket ${next} s to recover first`
+              : `wanted a reload (${d.reload}) but the server does not answer: staying on the wall, asking again in ${next} s`,
+          );
           return;
         }
         // The wall may have recovered (or got worse) while the probe ran: decide on the state now.

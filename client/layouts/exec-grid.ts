@@ -23,13 +23,42 @@ type Rows = readonly (readonly ExecArea[])[];
 export const EXEC_GRID: Record<ExecColumns, { flash: Rows; noFlash: Rows }> = {
   // Tablets and laptops.
   two: {
-    flash: [['hero', 'gmv'], ['miles', 'gmv'], ['rate', 'map'], ['rank', 'rank'], ['flash', 'alerts'], ['pay', 'alerts'], ['logi', 'alerts'], ['status', 'status']],
-    noFlash: [['hero', 'gmv'], ['miles', 'gmv'], ['rate', 'map'], ['rank', 'rank'], ['pay', 'alerts'], ['logi', 'alerts'], ['status', 'status']],
+    flash: [
+      ['hero', 'gmv'],
+      ['miles', 'gmv'],
+      ['rate', 'map'],
+      ['rank', 'rank'],
+      ['flash', 'alerts'],
+      ['pay', 'alerts'],
+      ['logi', 'alerts'],
+      ['status', 'status'],
+    ],
+    noFlash: [
+      ['hero', 'gmv'],
+      ['miles', 'gmv'],
+      ['rate', 'map'],
+      ['rank', 'rank'],
+      ['pay', 'alerts'],
+      ['logi', 'alerts'],
+      ['status', 'status'],
+    ],
   },
   // Wide monitors: the GMV chart across two columns.
   three: {
-    flash: [['hero', 'gmv', 'gmv'], ['miles', 'gmv', 'gmv'], ['rank', 'rate', 'map'], ['flash', 'logi', 'alerts'], ['pay', 'status', 'alerts']],
-    noFlash: [['hero', 'gmv', 'gmv'], ['miles', 'gmv', 'gmv'], ['rank', 'rate', 'map'], ['pay', 'logi', 'alerts'], ['status', 'status', 'alerts']],
+    flash: [
+      ['hero', 'gmv', 'gmv'],
+      ['miles', 'gmv', 'gmv'],
+      ['rank', 'rate', 'map'],
+      ['flash', 'logi', 'alerts'],
+      ['pay', 'status', 'alerts'],
+    ],
+    noFlash: [
+      ['hero', 'gmv', 'gmv'],
+      ['miles', 'gmv', 'gmv'],
+      ['rank', 'rate', 'map'],
+      ['pay', 'logi', 'alerts'],
+      ['status', 'status', 'alerts'],
+    ],
   },
 };
 

@@ -54,32 +54,74 @@ export class LiveStore {
   #epoch: string | null = null;
   #seq = -1;
 
-  get event(): EventInfo | null { return this.#event; }
-  get totals(): Totals | null { return this.#totals; }
-  get rates(): Rates { return this.#rates; }
-  get parcels(): ParcelsByStage { return this.#parcels; }
-  get payments(): PaymentsByChannel { return this.#payments; }
-  get traffic(): TrafficGauge | null { return this.#traffic; }
-  get alerts(): WeatherAlert[] { return this.#alerts; }
-  get milestones(): Milestone[] { return this.#milestones; }
-  get alarms(): Alarm[] { return this.#alarms; }
+  get event(): EventInfo | null {
+    return this.#event;
+  }
+  get totals(): Totals | null {
+    return this.#totals;
+  }
+  get rates(): Rates {
+    return this.#rates;
+  }
+  get parcels(): ParcelsByStage {
+    return this.#parcels;
+  }
+  get payments(): PaymentsByChannel {
+    return this.#payments;
+  }
+  get traffic(): TrafficGauge | null {
+    return this.#traffic;
+  }
+  get alerts(): WeatherAlert[] {
+    return this.#alerts;
+  }
+  get milestones(): Milestone[] {
+    return this.#milestones;
+  }
+  get alarms(): Alarm[] {
+    return this.#alarms;
+  }
   /** When the server could not read the streams (server time); the charts shade them. */
-  get outages(): Outage[] { return this.#outages; }
-  get source(): SourceStatus { return this.#source; }
-  get detail(): Detail { return this.#detail; }
-  get connection(): ConnectionState { return this.#connection; }
+  get outages(): Outage[] {
+    return this.#outages;
+  }
+  get source(): SourceStatus {
+    return this.#source;
+  }
+  get detail(): Detail {
+    return this.#detail;
+  }
+  get connection(): ConnectionState {
+    return this.#connection;
+  }
   /** Server time of the last message received, for "stale since". */
-  get lastServerMs(): number | null { return this.#lastServerMs; }
+  get lastServerMs(): number | null {
+    return this.#lastServerMs;
+  }
   /** Bumped when the series arrays change (they are mutated in place, not reactive themselves). */
-  get seriesVersion(): number { return this.#seriesVersion; }
-  get tickIntervalMs(): number { return this.#tickIntervalMs; }
+  get seriesVersion(): number {
+    return this.#seriesVersion;
+  }
+  get tickIntervalMs(): number {
+    return this.#tickIntervalMs;
+  }
   /** The admin's takeover banner (shown until its `untilMs`, server time); null when there is none. */
-  get banner(): Banner | null { return this.#banner; }
+  get banner(): Banner | null {
+    return this.#banner;
+  }
   /** Busiest second so far: orders in it and its start (seconds since the epoch). */
-  get peakOrders(): number { return this.#peakOrders; }
-  get peakAtSec(): number | null { return this.#peakAtSec; }
-  get epoch(): string | null { return this.#epoch; }
-  get seq(): number { return this.#seq; }
+  get peakOrders(): number {
+    return this.#peakOrders;
+  }
+  get peakAtSec(): number | null {
+    return this.#peakAtSec;
+  }
+  get epoch(): string | null {
+    return this.#epoch;
+  }
+  get seq(): number {
+    return this.#seq;
+  }
 
   /**
    * Per-second series, columnar: seconds since the epoch, orders, GMV in minor units. The arrays are
@@ -97,11 +139,15 @@ export class LiveStore {
    * read Redis, or this screen cannot hear the server, they would read 0 or an old value: screens
    * show "—" in the outage colour instead.
    */
-  get ratesKnown(): boolean { return this.#ratesKnown; }
+  get ratesKnown(): boolean {
+    return this.#ratesKnown;
+  }
   #ratesKnown = $derived(this.#connection === 'live' && this.#source.redis === 'up' && this.#source.staleSinceMs === null);
 
   /** Exact GMV in minor units (BigInt), never below what was shown before in this epoch. */
-  get gmvMinor(): bigint { return this.#gmvMinor; }
+  get gmvMinor(): bigint {
+    return this.#gmvMinor;
+  }
   #gmvMinor = $derived(this.#totals ? BigInt(this.#totals.gmvMinor) : 0n);
 
   /** The connection's verdict on whether the data is current (see connection.ts). */

@@ -38,7 +38,8 @@ async function failure(res: Response): Promise<ApiError> {
   }
   try {
     const body: unknown = JSON.parse(text);
-    if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') return new ApiError(res.status, (body as { error: string }).error, body);
+    if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string')
+      return new ApiError(res.status, (body as { error: string }).error, body);
   } catch {
     // Not JSON.
   }

@@ -63,7 +63,16 @@ const partFormats = new Map<string, Intl.DateTimeFormat>();
 function wallClock(ms: number, timeZone: string): WallClock {
   let f = partFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     partFormats.set(timeZone, f);
   }
   const out: Record<string, number> = {};

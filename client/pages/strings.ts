@@ -165,7 +165,8 @@ const adminEn: AdminText = {
   badShift: 'Enter a whole, non-zero number of seconds',
   badTime: 'Not a valid time',
   majorUnits: 'major units',
-  t0ConfirmText: 'The event has started: moving T0 from {from} to {to} changes the T+ time of {m} reached milestone(s) and {s} sell-out(s) on every screen.',
+  t0ConfirmText:
+    'The event has started: moving T0 from {from} to {to} changes the T+ time of {m} reached milestone(s) and {s} sell-out(s) on every screen.',
   t0Confirm: 'Confirm: move T0',
   alarms: 'Alarms',
   alarmsNone: 'No alarms tonight',

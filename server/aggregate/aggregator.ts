@@ -6,7 +6,16 @@
  * the reads screens, the API and health make.
  */
 import { dictFrom } from '../../shared/dict';
-import type { LogisticsEvent, Milestone, Order, ParcelsByStage, PaymentEvent, PaymentsByChannel, TrafficGauge, WeatherAlert } from '../../shared/domain';
+import type {
+  LogisticsEvent,
+  Milestone,
+  Order,
+  ParcelsByStage,
+  PaymentEvent,
+  PaymentsByChannel,
+  TrafficGauge,
+  WeatherAlert,
+} from '../../shared/domain';
 import type { Detail, Rates, Totals } from '../../shared/wire';
 import type { Drill, DrillDim } from '../../shared/api';
 import { DEDUPE_STREAMS, STREAM_NAMES, STREAMS, tagged, type EventOf, type PartOf, type StateOf, type StreamName } from '../streams';
@@ -204,7 +213,12 @@ export class Aggregator {
 
   rates(nowMs: number): Rates {
     const o = this.part('orders');
-    return { last1s: o.rate(nowMs, 1), last10s: o.rate(nowMs, 10), last60s: o.rate(nowMs, 60), dispatched60s: this.part('logistics').dispatchedIn(nowMs, 60) };
+    return {
+      last1s: o.rate(nowMs, 1),
+      last10s: o.rate(nowMs, 10),
+      last60s: o.rate(nowMs, 60),
+      dispatched60s: this.part('logistics').dispatchedIn(nowMs, 60),
+    };
   }
 
   /** One slice for drill-down (see {@link OrderDetail.drill}); null when the key was never seen. */
@@ -223,7 +237,13 @@ export class Aggregator {
    */
   detail(limit: number = DETAIL_ROWS): Detail {
     const d = this.part('orders').detail;
-    return { regions: d.regions(), categories: d.categories(limit), channels: d.channels(limit), warehouses: this.part('logistics').warehouses(limit), flash: d.flash() };
+    return {
+      regions: d.regions(),
+      categories: d.categories(limit),
+      channels: d.channels(limit),
+      warehouses: this.part('logistics').warehouses(limit),
+      flash: d.flash(),
+    };
   }
 
   parcels(): ParcelsByStage {

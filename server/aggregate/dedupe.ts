@@ -120,7 +120,7 @@ export class DedupeWindow {
     }
     this.#journal.set(lanes, this.#journalLen);
     if (this.#tagJournal) {
-      if ((this.#journalLen >> 2) >= this.#tagJournal.length) {
+      if (this.#journalLen >> 2 >= this.#tagJournal.length) {
         const bigger = new Uint32Array(this.#tagJournal.length * 2);
         bigger.set(this.#tagJournal);
         this.#tagJournal = bigger;
@@ -159,7 +159,12 @@ export class DedupeWindow {
   }
 
   state(): DedupeState {
-    return { gen: this.#gen, previousGen: this.#previousGen, startedMs: Number.isFinite(this.#startedMs) ? this.#startedMs : null, earlyRotations: this.earlyRotations };
+    return {
+      gen: this.#gen,
+      previousGen: this.#previousGen,
+      startedMs: Number.isFinite(this.#startedMs) ? this.#startedMs : null,
+      earlyRotations: this.earlyRotations,
+    };
   }
 
   /**
@@ -203,7 +208,13 @@ export class DedupeWindow {
    * Rebuilds the window from a checkpoint: its state and the saved hashes of its two generations,
    * with their tags where saved (a tag of 0 means unknown).
    */
-  restore(state: DedupeState, current: Uint32Array | null, previous: Uint32Array | null, currentTags: Uint32Array | null = null, previousTags: Uint32Array | null = null): void {
+  restore(
+    state: DedupeState,
+    current: Uint32Array | null,
+    previous: Uint32Array | null,
+    currentTags: Uint32Array | null = null,
+    previousTags: Uint32Array | null = null,
+  ): void {
     this.#gen = state.gen;
     this.#previousGen = state.previousGen;
     this.#startedMs = state.startedMs ?? -Infinity;

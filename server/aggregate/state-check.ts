@@ -14,7 +14,13 @@ import { isRecord } from '../../shared/dict';
 function dedupeState(v: unknown, stream: string): void {
   const int = (x: unknown): boolean => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
   const d = isRecord(v) ? v : null;
-  if (d === null || !int(d.gen) || !(d.previousGen === null || int(d.previousGen)) || !(d.startedMs === null || typeof d.startedMs === 'number') || !int(d.earlyRotations)) {
+  if (
+    d === null ||
+    !int(d.gen) ||
+    !(d.previousGen === null || int(d.previousGen)) ||
+    !(d.startedMs === null || typeof d.startedMs === 'number') ||
+    !int(d.earlyRotations)
+  ) {
     throw new BadState(`dedupe state of ${stream} is malformed`);
   }
 }

@@ -39,7 +39,9 @@ export function upgradeV1(a: Record<string, unknown>): Record<string, unknown> {
       logistics: { parcels: a.parcels, warehouses: b.warehouses ?? [], dispatchRolling: a.dispatchRolling ?? NO_RING },
       weather: { alerts: a.alerts },
       // Absent when the checkpoint predates payments (neither figures nor a window): the part starts empty.
-      ...(a.payments === undefined && !(isRecord(a.dedupe) && a.dedupe.payments !== undefined) ? {} : { payments: { channels: a.payments ?? {} } }),
+      ...(a.payments === undefined && !(isRecord(a.dedupe) && a.dedupe.payments !== undefined)
+        ? {}
+        : { payments: { channels: a.payments ?? {} } }),
       traffic: { gauge: a.traffic ?? null },
     },
   };

@@ -33,5 +33,8 @@ export interface AggregateCheckpoint {
 
 /** Saved id hashes of a window's two generations, and their tags where saved, as a checkpoint loader found them. */
 export type DedupeBlobs = Partial<
-  Record<StreamName, { current: Uint32Array | null; previous: Uint32Array | null; currentTags?: Uint32Array | null; previousTags?: Uint32Array | null }>
+  Record<
+    StreamName,
+    { current: Uint32Array | null; previous: Uint32Array | null; currentTags?: Uint32Array | null; previousTags?: Uint32Array | null }
+  >
 >;

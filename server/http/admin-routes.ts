@@ -45,7 +45,8 @@ const ROUTES: Record<string, Route> = {
     await r.admin.reload(r.p);
     noContent(r.res);
   },
-  'GET audit': async (r) => json(r.res, 200, await r.creds.listAudit(Math.min(1000, Math.max(1, Number(r.url.searchParams.get('count') ?? 200) || 200)))),
+  'GET audit': async (r) =>
+    json(r.res, 200, await r.creds.listAudit(Math.min(1000, Math.max(1, Number(r.url.searchParams.get('count') ?? 200) || 200)))),
 };
 
 /** Answers `/api/admin/<sub>`; an unknown route is a 404. */

@@ -39,6 +39,8 @@ export class StaticFiles {
     const body = path.includes('\0') ? null : await this.file(path.slice(1));
     if (!body) return send(res, 404, 'not found\n', 'text/plain');
     const immutable = path.startsWith('/assets/');
-    return send(res, 200, body, TYPES[extname(path)] ?? 'application/octet-stream', { 'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+    return send(res, 200, body, TYPES[extname(path)] ?? 'application/octet-stream', {
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
   }
 }

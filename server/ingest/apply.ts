@@ -33,10 +33,22 @@ export function entryBytes(fields: readonly string[], limit: number): number {
  * @param entryMs the entry's time as ingest judges it: the ID's time, or the server's time for an ID
  *   Redis stamped ahead of the clock (see `future.ts`)
  */
-export function applyEntry<K extends StreamKind>(agg: Aggregator, kind: K, stream: string, entryId: string, fields: string[], o: DecodeOptions, out: Rejecter, entryMs = entryTimeMs(entryId)): void {
+export function applyEntry<K extends StreamKind>(
+  agg: Aggregator,
+  kind: K,
+  stream: string,
+  entryId: string,
+  fields: string[],
+  o: DecodeOptions,
+  out: Rejecter,
+  entryMs = entryTimeMs(entryId),
+): void {
   const size = entryBytes(fields, o.maxEntryBytes);
   if (size > o.maxEntryBytes) {
-    out.reject(stream, entryId, fields, { code: 'entry_too_large', message: `the entry has ${size} bytes, at most ${o.maxEntryBytes} are read` });
+    out.reject(stream, entryId, fields, {
+      code: 'entry_too_large',
+      message: `the entry has ${size} bytes, at most ${o.maxEntryBytes} are read`,
+    });
     return;
   }
   STREAMS[kind].ingest(agg.sink(kind), stream, entryId, fields, o, out, entryMs);

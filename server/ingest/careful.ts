@@ -75,7 +75,15 @@ export function defineCarefulRead(redis: Redis): void {
  * (its ID is the new cursor). `redis` must have had {@link defineCarefulRead} called on it.
  */
 export async function readCarefully(redis: Redis, key: string, cursor: string, o: CarefulOptions): Promise<CarefulEntry[]> {
-  const reply = await (redis as CarefulRedis).warroomCarefulRead(key, cursor, o.count, o.maxEntryBytes, o.budgetBytes, o.keepBytes, o.keepItems);
+  const reply = await (redis as CarefulRedis).warroomCarefulRead(
+    key,
+    cursor,
+    o.count,
+    o.maxEntryBytes,
+    o.budgetBytes,
+    o.keepBytes,
+    o.keepItems,
+  );
   if (!Array.isArray(reply)) return [];
   return reply.map((e: unknown[]): CarefulEntry => {
     const id = String(e[0]);

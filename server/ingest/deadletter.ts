@@ -138,9 +138,11 @@ export class DeadLetterWriter {
     const batch = this.#pending;
     this.#pending = [];
     this.#inFlight += batch.length;
-    this.#flushing = this.#flushing.then(() => this.#write(batch)).finally(() => {
-      this.#inFlight -= batch.length;
-    });
+    this.#flushing = this.#flushing
+      .then(() => this.#write(batch))
+      .finally(() => {
+        this.#inFlight -= batch.length;
+      });
     return this.#flushing;
   }
 

@@ -4,8 +4,17 @@
  */
 import { parseAmountMinor } from '../../shared/money';
 import {
-  LOGISTICS_STAGES, SEVERITIES, WEATHER_KINDS,
-  type LogisticsEvent, type LogisticsStage, type Order, type PaymentEvent, type Severity, type TrafficGauge, type WeatherAlert, type WeatherKind,
+  LOGISTICS_STAGES,
+  SEVERITIES,
+  WEATHER_KINDS,
+  type LogisticsEvent,
+  type LogisticsStage,
+  type Order,
+  type PaymentEvent,
+  type Severity,
+  type TrafficGauge,
+  type WeatherAlert,
+  type WeatherKind,
 } from '../../shared/domain';
 
 export interface Rejection {
@@ -77,7 +86,8 @@ function checkId(id: string | undefined | null): Rejection | null {
   if (id === undefined) return { code: 'missing_id', message: 'the entry has no id field' };
   if (id === null || !PRINTABLE_ID.test(id)) return { code: 'bad_id', message: 'id must be 1-128 printable ASCII characters' };
   // "o-1 " and "o-1" would count as two orders: a padded id is a producer bug, not a new order.
-  if (id.charCodeAt(0) === 32 || id.charCodeAt(id.length - 1) === 32) return { code: 'bad_id', message: 'id must not start or end with a space' };
+  if (id.charCodeAt(0) === 32 || id.charCodeAt(id.length - 1) === 32)
+    return { code: 'bad_id', message: 'id must not start or end with a space' };
   return null;
 }
 
@@ -86,7 +96,10 @@ function checkTs(ts: string | undefined | null, idMs: number, o: DecodeOptions):
   if (ts === null || !MS.test(ts)) return { code: 'bad_ts', message: 'ts must be whole milliseconds since the epoch' };
   const v = Number(ts);
   if (v < idMs - o.maxPastMs || v > idMs + o.maxFutureMs) {
-    return { code: 'ts_out_of_range', message: `ts is more than ${o.maxPastMs / 1000} s before or ${o.maxFutureMs / 1000} s after the entry's own time` };
+    return {
+      code: 'ts_out_of_range',
+      message: `ts is more than ${o.maxPastMs / 1000} s before or ${o.maxFutureMs / 1000} s after the entry's own time`,
+    };
   }
   return v;
 }
@@ -111,8 +124,16 @@ type Raw = string | undefined | null;
 
 /** Validates one order's raw fields. */
 export function decodeOrder(
-  id: Raw, amount: Raw, ts: Raw, region: Raw, channel: Raw, category: Raw, sku: Raw, qty: Raw,
-  idMs: number, o: DecodeOptions,
+  id: Raw,
+  amount: Raw,
+  ts: Raw,
+  region: Raw,
+  channel: Raw,
+  category: Raw,
+  sku: Raw,
+  qty: Raw,
+  idMs: number,
+  o: DecodeOptions,
 ): Decoded<Order> {
   const badId = checkId(id);
   if (badId) return { ok: false, rejection: badId };
@@ -150,25 +171,52 @@ export interface OrdersEntry {
  * Decodes one `wr:orders` entry, single or batched form, without creating per-field objects on the single path.
  * @param entryMs the entry's time as ingest judges it (the ID's time unless the ID lies in the future)
  */
-export function decodeOrdersEntry(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): OrdersEntry {
+export function decodeOrdersEntry(
+  entryId: string,
+  fields: readonly string[],
+  o: DecodeOptions,
+  entryMs = entryTimeMs(entryId),
+): OrdersEntry {
   let id: Raw, amount: Raw, ts: Raw, region: Raw, channel: Raw, category: Raw, sku: Raw, qty: Raw, batch: Raw;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const v = fields[i + 1]!;
     switch (fields[i]) {
-      case 'id': id ??= v; break;
-      case 'amount': amount ??= v; break;
-      case 'ts': ts ??= v; break;
-      case 'region': region ??= v; break;
-      case 'channel': channel ??= v; break;
-      case 'category': category ??= v; break;
-      case 'sku': sku ??= v; break;
-      case 'qty': qty ??= v; break;
-      case 'batch': batch ??= v; break;
+      case 'id':
+        id ??= v;
+        break;
+      case 'amount':
+        amount ??= v;
+        break;
+      case 'ts':
+        ts ??= v;
+        break;
+      case 'region':
+        region ??= v;
+        break;
+      case 'channel':
+        channel ??= v;
+        break;
+      case 'category':
+        category ??= v;
+        break;
+      case 'sku':
+        sku ??= v;
+        break;
+      case 'qty':
+        qty ??= v;
+        break;
+      case 'batch':
+        batch ??= v;
+        break;
     }
   }
   if (batch !== undefined) {
     // Both forms at once: whichever we picked, the producer meant something else.
-    if (id !== undefined || amount !== undefined) return { orders: [], rejections: [{ code: 'ambiguous_entry', message: 'the entry has both batch and id/amount: send one order or one batch' }] };
+    if (id !== undefined || amount !== undefined)
+      return {
+        orders: [],
+        rejections: [{ code: 'ambiguous_entry', message: 'the entry has both batch and id/amount: send one order or one batch' }],
+      };
     return decodeBatch(batch as string, entryMs, o);
   }
   const r = decodeOrder(id, amount, ts, region, channel, category, sku, qty, entryMs, o);
@@ -184,7 +232,10 @@ function decodeBatch(text: string, idMs: number, o: DecodeOptions): OrdersEntry 
   }
   if (!Array.isArray(parsed)) return { orders: [], rejections: [{ code: 'bad_batch', message: 'batch must be a JSON array of orders' }] };
   if (parsed.length > o.maxBatch) {
-    return { orders: [], rejections: [{ code: 'batch_too_large', message: `batch has ${parsed.length} orders, at most ${o.maxBatch} are allowed` }] };
+    return {
+      orders: [],
+      rejections: [{ code: 'batch_too_large', message: `batch has ${parsed.length} orders, at most ${o.maxBatch} are allowed` }],
+    };
   }
   const orders: Order[] = [];
   const rejections: Rejection[] = [];
@@ -197,7 +248,18 @@ function decodeBatch(text: string, idMs: number, o: DecodeOptions): OrdersEntry 
     }
     const r = x as Record<string, unknown>;
     const amount = typeof r.amount === 'number' ? null : scalar(r.amount);
-    const d = decodeOrder(scalar(r.id), amount, scalar(r.ts), scalar(r.region), scalar(r.channel), scalar(r.category), scalar(r.sku), scalar(r.qty), idMs, o);
+    const d = decodeOrder(
+      scalar(r.id),
+      amount,
+      scalar(r.ts),
+      scalar(r.region),
+      scalar(r.channel),
+      scalar(r.category),
+      scalar(r.sku),
+      scalar(r.qty),
+      idMs,
+      o,
+    );
     if (d.ok) {
       orders.push(d.value);
       at.push(i);
@@ -211,7 +273,12 @@ function oneOf<T extends string>(set: readonly T[], v: string | undefined): v is
 }
 
 /** Decodes one `wr:logistics` entry. */
-export function decodeLogistics(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<LogisticsEvent> {
+export function decodeLogistics(
+  entryId: string,
+  fields: readonly string[],
+  o: DecodeOptions,
+  entryMs = entryTimeMs(entryId),
+): Decoded<LogisticsEvent> {
   const f = fieldsToRecord(fields);
   const badId = checkId(f.id);
   if (badId) return { ok: false, rejection: badId };
@@ -232,7 +299,12 @@ export function decodeLogistics(entryId: string, fields: readonly string[], o: D
 }
 
 /** Decodes one `wr:weather` entry. `text` stays untrusted: it is only length-checked here. */
-export function decodeWeather(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<WeatherAlert> {
+export function decodeWeather(
+  entryId: string,
+  fields: readonly string[],
+  o: DecodeOptions,
+  entryMs = entryTimeMs(entryId),
+): Decoded<WeatherAlert> {
   const f = fieldsToRecord(fields);
   const badId = checkId(f.id);
   if (badId) return { ok: false, rejection: badId };
@@ -254,7 +326,12 @@ export function decodeWeather(entryId: string, fields: readonly string[], o: Dec
 }
 
 /** Decodes one `wr:payments` entry: `id`, `channel` (token), `ok` ∈ 1, 0, optional `ts`. */
-export function decodePayment(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<PaymentEvent> {
+export function decodePayment(
+  entryId: string,
+  fields: readonly string[],
+  o: DecodeOptions,
+  entryMs = entryTimeMs(entryId),
+): Decoded<PaymentEvent> {
   const f = fieldsToRecord(fields);
   const badId = checkId(f.id);
   if (badId) return { ok: false, rejection: badId };
@@ -268,7 +345,12 @@ export function decodePayment(entryId: string, fields: readonly string[], o: Dec
 }
 
 /** Decodes one `wr:traffic` entry: `visitors` (whole number ≥ 0), optional `ts`. */
-export function decodeTraffic(entryId: string, fields: readonly string[], o: DecodeOptions, entryMs = entryTimeMs(entryId)): Decoded<TrafficGauge> {
+export function decodeTraffic(
+  entryId: string,
+  fields: readonly string[],
+  o: DecodeOptions,
+  entryMs = entryTimeMs(entryId),
+): Decoded<TrafficGauge> {
   const f = fieldsToRecord(fields);
   if (f.visitors === undefined) return reject('missing_visitors', 'a traffic entry needs visitors');
   if (!/^(0|[1-9]\d{0,11})$/.test(f.visitors)) return reject('bad_visitors', 'visitors must be a whole number of at least 0');

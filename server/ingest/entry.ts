@@ -14,10 +14,20 @@ export interface Rejecter {
 }
 
 /** Decodes one entry of a stream and applies it or rejects it. */
-export type EntryIngest<E> = (sink: PartSink<E>, stream: string, entryId: string, fields: string[], o: DecodeOptions, out: Rejecter, entryMs: number) => void;
+export type EntryIngest<E> = (
+  sink: PartSink<E>,
+  stream: string,
+  entryId: string,
+  fields: string[],
+  o: DecodeOptions,
+  out: Rejecter,
+  entryMs: number,
+) => void;
 
 /** A stream whose entries carry one event each. */
-export function oneEvent<E>(decode: (entryId: string, fields: readonly string[], o: DecodeOptions, entryMs: number) => Decoded<E>): EntryIngest<E> {
+export function oneEvent<E>(
+  decode: (entryId: string, fields: readonly string[], o: DecodeOptions, entryMs: number) => Decoded<E>,
+): EntryIngest<E> {
   return (sink, stream, entryId, fields, o, out, entryMs) => {
     const r = decode(entryId, fields, o, entryMs);
     if (r.ok) sink.apply(r.value, entryMs);
@@ -26,7 +36,10 @@ export function oneEvent<E>(decode: (entryId: string, fields: readonly string[],
 }
 
 function conflict(o: Order, index: number | undefined, item: unknown): Rejection {
-  const r: Rejection = { code: 'conflicting_retry', message: `id ${o.id} was counted earlier with another amount; this retry (amount in minor units ${o.amountMinor}) is not counted` };
+  const r: Rejection = {
+    code: 'conflicting_retry',
+    message: `id ${o.id} was counted earlier with another amount; this retry (amount in minor units ${o.amountMinor}) is not counted`,
+  };
   if (index !== undefined) {
     r.index = index;
     r.item = item;

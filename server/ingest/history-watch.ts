@@ -58,7 +58,12 @@ export class HistoryWatch {
     const emptied = await this.#marker.check();
     if (emptied) found.push(emptied);
     const { keys } = this.#o;
-    const { probes } = await probeStreams(this.#o.redis, keys, keys.map((k) => start[k]!.cursor), this.#o.readCount);
+    const { probes } = await probeStreams(
+      this.#o.redis,
+      keys,
+      keys.map((k) => start[k]!.cursor),
+      this.#o.readCount,
+    );
     this.#judge(start, probes, this.#o.firstPhase, (key, n) => (start[key]!.counted = n), found);
     this.#raise(found);
   }
@@ -74,7 +79,13 @@ export class HistoryWatch {
   /** A probe read's findings, while the reader stands at `at`. */
   judge(at: Record<string, StreamPosition>, probes: Record<string, Probe>): void {
     const found: RaiseAlarm[] = [];
-    this.#judge(at, this.#o.keys.map((k) => probes[k]!), 'running', (key, n) => this.#o.setCounted(key, at[key]!.cursor, n), found);
+    this.#judge(
+      at,
+      this.#o.keys.map((k) => probes[k]!),
+      'running',
+      (key, n) => this.#o.setCounted(key, at[key]!.cursor, n),
+      found,
+    );
     this.#raise(found);
   }
 
@@ -84,7 +95,13 @@ export class HistoryWatch {
     if (emptied) this.#raise([emptied]);
   }
 
-  #judge(at: Record<string, StreamPosition>, probes: Probe[], phase: CheckPhase, set: (key: string, n: number | null) => void, found: RaiseAlarm[]): void {
+  #judge(
+    at: Record<string, StreamPosition>,
+    probes: Probe[],
+    phase: CheckPhase,
+    set: (key: string, n: number | null) => void,
+    found: RaiseAlarm[],
+  ): void {
     this.#o.keys.forEach((key, i) => {
       const v = judgeStream(key, probes[i]!, at[key]!, phase);
       if (v.counted !== undefined) set(key, v.counted);
@@ -106,7 +123,10 @@ export class HistoryWatch {
 }
 
 /** Where warroom starts in each stream: a checkpoint's cursors and counts, or '0' (nothing before it to count). */
-export function startPositions(keys: string[], saved?: { cursors: Record<string, string>; counted?: Record<string, number> }): Record<string, StreamPosition> {
+export function startPositions(
+  keys: string[],
+  saved?: { cursors: Record<string, string>; counted?: Record<string, number> },
+): Record<string, StreamPosition> {
   const out: Record<string, StreamPosition> = {};
   for (const k of keys) {
     const cursor = saved?.cursors[k] ?? '0';

@@ -71,7 +71,12 @@ export function parseStreamInfo(flat: unknown[]): StreamInfo {
  * One MULTI: XINFO STREAM per key, then XREAD COUNT `count` from `cursors` (never blocks inside
  * MULTI). Returns what it found per key and the XREAD reply (entries to deliver, for the reader).
  */
-export async function probeStreams(conn: Redis, keys: string[], cursors: string[], count: number): Promise<{ probes: Probe[]; reply: unknown }> {
+export async function probeStreams(
+  conn: Redis,
+  keys: string[],
+  cursors: string[],
+  count: number,
+): Promise<{ probes: Probe[]; reply: unknown }> {
   const m = conn.multi();
   for (const k of keys) m.call('XINFO', 'STREAM', k);
   m.call('XREAD', 'COUNT', count, 'STREAMS', ...keys, ...cursors);
@@ -80,7 +85,8 @@ export async function probeStreams(conn: Redis, keys: string[], cursors: string[
   const [xerr, reply] = res[keys.length]!;
   if (xerr) throw xerr;
   const got = new Map<string, number>();
-  if (Array.isArray(reply)) for (const [k, entries] of reply as [string, unknown[]][]) got.set(k, Array.isArray(entries) ? entries.length : 0);
+  if (Array.isArray(reply))
+    for (const [k, entries] of reply as [string, unknown[]][]) got.set(k, Array.isArray(entries) ? entries.length : 0);
   const probes = keys.map((k, i): Probe => {
     const [err, flat] = res[i]!;
     if (err && !/no such key/i.test(err.message)) throw err;
@@ -109,7 +115,11 @@ export function judgeStream(stream: string, probe: Probe, at: StreamPosition, ph
   const lost = (detail: string): RaiseAlarm => ({ kind: 'history_lost', stream, detail });
   const unread = (detail: string): RaiseAlarm =>
     phase === 'recount'
-      ? { kind: 'recount_incomplete', stream, detail: `recounting from the stream's start without a checkpoint, but ${detail}: the totals cover only what is retained` }
+      ? {
+          kind: 'recount_incomplete',
+          stream,
+          detail: `recounting from the stream's start without a checkpoint, but ${detail}: the totals cover only what is retained`,
+        }
       : { kind: 'history_trimmed', stream, detail };
 
   if (info === null) {
@@ -136,5 +146,8 @@ export function judgeStream(stream: string, probe: Probe, at: StreamPosition, ph
   if (due === null || due === n) return {};
   const upTo = at.cursor === '0' ? '' : ` (it had read up to ${at.cursor})`;
   if (due > n) return { alarm: unread(`${due - n} entries were trimmed or deleted before warroom read them${upTo}`), counted: due };
-  return { alarm: lost(`the stream was re-created or rewound: it accounts for ${due} entries up to ${at.cursor} where warroom had counted ${n}`), counted: due };
+  return {
+    alarm: lost(`the stream was re-created or rewound: it accounts for ${due} entries up to ${at.cursor} where warroom had counted ${n}`),
+    counted: due,
+  };
 }

@@ -201,12 +201,19 @@ export class Ingest implements Rejecter {
   /** An ID too far ahead of the server clock: rejected (null) or, stamped by Redis, counted at the server's time. */
   #future(stream: string, id: string, ms: number, prev: string | undefined, now: number, fields: string[]): number | null {
     const aheadS = Math.round((ms - now) / 1000);
-    this.#alarm('id_in_future', stream, () =>
-      `entry ${id} is ${aheadS} s ahead of the server clock: a producer sets entry IDs itself (they must be "*"). ` +
-      'Entries with IDs it set are dead-lettered (id_in_future); entries Redis stamped after them count at the server\'s time.',
+    this.#alarm(
+      'id_in_future',
+      stream,
+      () =>
+        `entry ${id} is ${aheadS} s ahead of the server clock: a producer sets entry IDs itself (they must be "*"). ` +
+        "Entries with IDs it set are dead-lettered (id_in_future); entries Redis stamped after them count at the server's time.",
     );
     const at = judgeFutureId(id, ms, prev, now);
-    if (at === null) this.reject(stream, id, fields, { code: 'id_in_future', message: `the entry ID is ${aheadS} s ahead of the server clock; producers must XADD with *` });
+    if (at === null)
+      this.reject(stream, id, fields, {
+        code: 'id_in_future',
+        message: `the entry ID is ${aheadS} s ahead of the server clock; producers must XADD with *`,
+      });
     return at;
   }
 
@@ -227,7 +234,13 @@ export class Ingest implements Rejecter {
   async #recover(cursors: readonly string[], advance: (i: number, cursor: string, entries: number) => void): Promise<boolean> {
     if (this.#redis.status !== 'ready') return false;
     const d = this.#opts.decode;
-    const opts = { count: this.#opts.count, maxEntryBytes: d.maxEntryBytes, budgetBytes: 4 * d.maxEntryBytes, keepBytes: LETTER_FIELD_CHARS, keepItems: MAX_FIELD_ITEMS };
+    const opts = {
+      count: this.#opts.count,
+      maxEntryBytes: d.maxEntryBytes,
+      budgetBytes: 4 * d.maxEntryBytes,
+      keepBytes: LETTER_FIELD_CHARS,
+      keepItems: MAX_FIELD_ITEMS,
+    };
     try {
       // An outage or a stopped Redis fails the plain read too: nothing to read carefully then.
       await within(this.#redis.ping(), PING_TIMEOUT_MS);
@@ -254,18 +267,35 @@ export class Ingest implements Rejecter {
   #applyCareful(key: string, got: CarefulEntry[], after: string): void {
     const last = got[got.length - 1]!;
     const whole = last.tooLarge ? got.slice(0, -1) : got;
-    if (whole.length > 0) this.#onEntries(key, whole.map((e) => [e.id, e.fields]), after);
+    if (whole.length > 0)
+      this.#onEntries(
+        key,
+        whole.map((e) => [e.id, e.fields]),
+        after,
+      );
     const big = last.tooLarge;
     if (!big) return;
     this.entriesRead++;
-    const rej: Rejection = { code: 'entry_too_large', message: `the entry has ${big.bytes} bytes, at most ${this.#opts.decode.maxEntryBytes} are read` };
-    this.reject(key, last.id, last.fields, rej, { lengths: big.lengths, items: big.items, how: 'found by a careful read after a failed read' });
+    const rej: Rejection = {
+      code: 'entry_too_large',
+      message: `the entry has ${big.bytes} bytes, at most ${this.#opts.decode.maxEntryBytes} are read`,
+    };
+    this.reject(key, last.id, last.fields, rej, {
+      lengths: big.lengths,
+      items: big.items,
+      how: 'found by a careful read after a failed read',
+    });
     void this.#dead.flush();
   }
 
   #alarmTooLarge(stream: string, id: string, rej: Rejection, how = 'read whole'): void {
     this.#log.warn(`${stream} entry ${id} stepped over (${how}): ${rej.message}`);
-    this.#alarm('entry_too_large', stream, () => `entry ${id} was stepped over: ${rej.message} (dead-lettered as entry_too_large, the first ${LETTER_FIELD_CHARS} characters of each field kept)`);
+    this.#alarm(
+      'entry_too_large',
+      stream,
+      () =>
+        `entry ${id} was stepped over: ${rej.message} (dead-lettered as entry_too_large, the first ${LETTER_FIELD_CHARS} characters of each field kept)`,
+    );
   }
 
   /** Counts a rejection and queues its dead letter (see {@link Rejecter}). */

@@ -7,7 +7,16 @@ import type { Server } from 'socket.io';
 import { ResyncQueue } from './outbound';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { EventInfo } from '../../shared/domain';
-import { PROTOCOL_VERSION, type Alarm, type Banner, type ClientToServerEvents, type ServerToClientEvents, type Snapshot, type SourceStatus, type Tick } from '../../shared/wire';
+import {
+  PROTOCOL_VERSION,
+  type Alarm,
+  type Banner,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type Snapshot,
+  type SourceStatus,
+  type Tick,
+} from '../../shared/wire';
 
 export interface PublisherOptions {
   tickIntervalMs: number;
@@ -41,7 +50,13 @@ export class Publisher {
   /** Server time of the last tick sent (for health). */
   lastTickMs: number | null = null;
 
-  constructor(io: Server<ClientToServerEvents, ServerToClientEvents>, agg: () => Aggregator, source: () => SourceStatus, opts: PublisherOptions, now: () => number) {
+  constructor(
+    io: Server<ClientToServerEvents, ServerToClientEvents>,
+    agg: () => Aggregator,
+    source: () => SourceStatus,
+    opts: PublisherOptions,
+    now: () => number,
+  ) {
     this.#io = io;
     this.#agg = agg;
     this.#source = source;
@@ -71,7 +86,13 @@ export class Publisher {
   }
 
   #stamp(now: number) {
-    return { protocol: PROTOCOL_VERSION, epoch: this.#opts.epoch(), seq: this.#seq, serverNowMs: now, tickIntervalMs: this.#opts.tickIntervalMs };
+    return {
+      protocol: PROTOCOL_VERSION,
+      epoch: this.#opts.epoch(),
+      seq: this.#seq,
+      serverNowMs: now,
+      tickIntervalMs: this.#opts.tickIntervalMs,
+    };
   }
 
   /** The full state, as sent on join, on `resync` and by `GET /api/state`. */

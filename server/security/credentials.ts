@@ -37,7 +37,6 @@ interface StoredAccount extends AccountInfo {
   passwordHash: string;
 }
 
-
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 /** A hash to verify against when the username does not exist, so both answers take as long. */
 let dummyHash: Promise<string> | null = null;
@@ -74,7 +73,10 @@ export class CredentialStore {
   /** Loads tokens and accounts, then refreshes them every `refreshMs`. */
   async start(refreshMs = 5000): Promise<void> {
     await this.refresh();
-    this.#timer = setInterval(() => void this.refresh().catch((e) => this.#o.log.warn(`credentials refresh failed: ${(e as Error).message}`)), refreshMs);
+    this.#timer = setInterval(
+      () => void this.refresh().catch((e) => this.#o.log.warn(`credentials refresh failed: ${(e as Error).message}`)),
+      refreshMs,
+    );
     this.#timer.unref();
   }
 
@@ -163,7 +165,10 @@ export class CredentialStore {
     if (!p) return null;
     const sliding = p.role === 'viewer';
     const ttlMs = sliding ? DEVICE_SESSION_TTL_MS : this.#o.sessionTtlMs;
-    const { id, digest } = await this.#sessions.open({ kind: 'device', tokenDigest: sha256(token), createdAtMs: this.#o.now(), ttlMs, renew: sliding }, ttlMs);
+    const { id, digest } = await this.#sessions.open(
+      { kind: 'device', tokenDigest: sha256(token), createdAtMs: this.#o.now(), ttlMs, renew: sliding },
+      ttlMs,
+    );
     return { sessionId: id, principal: { ...p, session: digest }, sliding, ttlMs };
   }
 
@@ -180,8 +185,14 @@ export class CredentialStore {
       return null;
     }
     if (!(await verifyPassword(password, a.passwordHash))) return null;
-    const { id, digest } = await this.#sessions.open({ kind: 'account', username: a.username, createdAtMs: this.#o.now() }, this.#o.sessionTtlMs);
-    return { sessionId: id, principal: { role: a.role, name: a.username, cred: `session:${digest}`, username: a.username, session: digest } };
+    const { id, digest } = await this.#sessions.open(
+      { kind: 'account', username: a.username, createdAtMs: this.#o.now() },
+      this.#o.sessionTtlMs,
+    );
+    return {
+      sessionId: id,
+      principal: { role: a.role, name: a.username, cred: `session:${digest}`, username: a.username, session: digest },
+    };
   }
 
   /** Forgets the cached sessions of an account (another node ended them): the next use asks Redis. */
@@ -201,7 +212,14 @@ export class CredentialStore {
     if (typeof name !== 'string' || name.trim() === '' || name.length > 80) throw new CredentialError('name must be 1–80 characters');
     const id = randomBytes(6).toString('base64url');
     const token = `wrv_${randomBytes(24).toString('base64url')}`;
-    const stored: StoredToken = { id, name: name.trim(), createdAtMs: this.#o.now(), createdBy: by, revokedAtMs: null, digest: sha256(token) };
+    const stored: StoredToken = {
+      id,
+      name: name.trim(),
+      createdAtMs: this.#o.now(),
+      createdBy: by,
+      revokedAtMs: null,
+      digest: sha256(token),
+    };
     await this.#redis.hset(this.#keys.tokens, id, JSON.stringify(stored));
     this.#tokens.set(id, stored);
     this.#tokenByDigest.set(stored.digest, stored);
@@ -226,7 +244,8 @@ export class CredentialStore {
 
   /** Creates an account, or replaces the password and role of an existing one (re-enabling it). */
   async putAccount(username: string, password: string, role: AccountRole, by: string): Promise<AccountInfo> {
-    if (typeof username !== 'string' || !USERNAME.test(username)) throw new CredentialError('username must be 3–32 of a-z 0-9 . _ - (lower case), starting with a letter or digit');
+    if (typeof username !== 'string' || !USERNAME.test(username))
+      throw new CredentialError('username must be 3–32 of a-z 0-9 . _ - (lower case), starting with a letter or digit');
     if (role !== 'executive' && role !== 'admin') throw new CredentialError('role must be "executive" or "admin"');
     const problem = passwordProblem(password, username);
     if (problem) throw new CredentialError(`password ${problem}`);
@@ -264,7 +283,23 @@ export class CredentialStore {
 
   /** Appends to the audit stream: who did what, old → new (never secrets). */
   async audit(who: string, action: string, oldValue: unknown, newValue: unknown): Promise<void> {
-    await this.#redis.xadd(this.#keys.audit, 'MAXLEN', '~', '100000', '*', 'at', String(this.#o.now()), 'who', who, 'action', action, 'old', JSON.stringify(oldValue ?? null), 'new', JSON.stringify(newValue ?? null));
+    await this.#redis.xadd(
+      this.#keys.audit,
+      'MAXLEN',
+      '~',
+      '100000',
+      '*',
+      'at',
+      String(this.#o.now()),
+      'who',
+      who,
+      'action',
+      action,
+      'old',
+      JSON.stringify(oldValue ?? null),
+      'new',
+      JSON.stringify(newValue ?? null),
+    );
   }
 
   async listAudit(count = 200): Promise<AuditEntry[]> {

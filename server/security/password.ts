@@ -46,7 +46,9 @@ function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: nu
   return gated(
     () =>
       new Promise<Buffer>((resolve, reject) =>
-        scrypt(password.normalize('NFKC'), salt, KEY_LEN, { N: n, r, p, maxmem: Math.max(MAX_MEM, 128 * n * r * 2) }, (err, key) => (err ? reject(err) : resolve(key))),
+        scrypt(password.normalize('NFKC'), salt, KEY_LEN, { N: n, r, p, maxmem: Math.max(MAX_MEM, 128 * n * r * 2) }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        ),
       ),
   );
 }
@@ -69,7 +71,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-const COMMON = ['password', '123456', 'qwerty', 'admin', 'letmein', 'welcome', 'warroom', 'changeme', 'iloveyou', 'abc123', '111111', 'monkey', 'dragon', 'secret'];
+const COMMON = [
+  'password',
+  '123456',
+  'qwerty',
+  'admin',
+  'letmein',
+  'welcome',
+  'warroom',
+  'changeme',
+  'iloveyou',
+  'abc123',
+  '111111',
+  'monkey',
+  'dragon',
+  'secret',
+];
 
 /** Why a password is too weak, or null when it is acceptable. */
 export function passwordProblem(password: string, username?: string): string | null {
@@ -80,7 +97,8 @@ export function passwordProblem(password: string, username?: string): string | n
   if (username && lower.includes(username.toLowerCase())) return 'must not contain the username';
   // A common word padded with digits and symbols ("Password2026!") is still a common password.
   const letters = lower.replace(/[^a-z]/g, '');
-  if (COMMON.includes(letters) || /^\d+$/.test(lower) || COMMON.some((w) => lower.startsWith(w) && lower.length < w.length + 6)) return 'is too close to a common password';
+  if (COMMON.includes(letters) || /^\d+$/.test(lower) || COMMON.some((w) => lower.startsWith(w) && lower.length < w.length + 6))
+    return 'is too close to a common password';
   return null;
 }
 
@@ -88,7 +106,8 @@ export function passwordProblem(password: string, username?: string): string | n
 export function tokenProblem(token: string, minLength: number): string | null {
   if (token.length < minLength) return `must be at least ${minLength} characters`;
   if (!/^[\x21-\x7e]+$/.test(token)) return 'must be printable characters without spaces';
-  if (new Set(token).size < Math.min(12, Math.floor(minLength / 2))) return 'is too repetitive (use a random value, e.g. openssl rand -base64 32)';
+  if (new Set(token).size < Math.min(12, Math.floor(minLength / 2)))
+    return 'is too repetitive (use a random value, e.g. openssl rand -base64 32)';
   const lower = token.toLowerCase();
   if (COMMON.some((w) => lower.includes(w))) return 'contains a common word (use a random value, e.g. openssl rand -base64 32)';
   return null;

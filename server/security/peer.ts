@@ -32,7 +32,10 @@ export function peerResolver(trustedProxies: readonly string[]): (req: IncomingM
     }
     // X-Forwarded-Proto is believed from anyone: it can only add `Secure` to a cookie, which a
     // client asking for it over plain HTTP then never sends back (it harms only itself).
-    const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim().toLowerCase();
+    const proto = String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]!
+      .trim()
+      .toLowerCase();
     const https = (req.socket as Partial<TLSSocket>).encrypted === true || proto === 'https';
     return { address, https };
   };

@@ -30,11 +30,40 @@ export interface StepOptions {
   stampTs?: boolean;
 }
 
-const REGIONS = ['CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SH', 'CN-BJ', 'CN-SD', 'CN-FJ', 'CN-SC', 'CN-HB', 'CN-HN', 'CN-HA', 'CN-HE', 'CN-AH', 'CN-CQ', 'CN-SN', 'CN-LN'];
+const REGIONS = [
+  'CN-GD',
+  'CN-ZJ',
+  'CN-JS',
+  'CN-SH',
+  'CN-BJ',
+  'CN-SD',
+  'CN-FJ',
+  'CN-SC',
+  'CN-HB',
+  'CN-HN',
+  'CN-HA',
+  'CN-HE',
+  'CN-AH',
+  'CN-CQ',
+  'CN-SN',
+  'CN-LN',
+];
 const REGION_WEIGHTS = [16, 14, 12, 9, 8, 7, 6, 5, 4, 4, 4, 3, 3, 2, 2, 1];
 /** Sales channels and categories with their share of orders (cumulative draw). */
-const CHANNELS = [['app', 0.46], ['live', 0.24], ['mini', 0.18], ['web', 0.12]] as const;
-const CATEGORIES = [['electronics', 0.24], ['apparel', 0.22], ['beauty', 0.18], ['home', 0.15], ['food', 0.12], ['baby', 0.09]] as const;
+const CHANNELS = [
+  ['app', 0.46],
+  ['live', 0.24],
+  ['mini', 0.18],
+  ['web', 0.12],
+] as const;
+const CATEGORIES = [
+  ['electronics', 0.24],
+  ['apparel', 0.22],
+  ['beauty', 0.18],
+  ['home', 0.15],
+  ['food', 0.12],
+  ['baby', 0.09],
+] as const;
 /**
  * Flash-sale SKUs the simulator sells (events/demo.json lists them with their stock): the share of
  * all orders that buy each, so they sell out minutes into the night at scale 1.
@@ -223,7 +252,19 @@ export class Simulator {
       if (whole <= 0) return;
       const wh = this.#pick(WAREHOUSES);
       const extra = ts ? ['ts', ts] : [];
-      p.xadd(`${k}logistics`, '*', 'id', `${this.#o.runId}-l${i}-${++this.#n}`, 'stage', lag.stage, 'parcels', String(whole), 'warehouse', wh, ...extra);
+      p.xadd(
+        `${k}logistics`,
+        '*',
+        'id',
+        `${this.#o.runId}-l${i}-${++this.#n}`,
+        'stage',
+        lag.stage,
+        'parcels',
+        String(whole),
+        'warehouse',
+        wh,
+        ...extra,
+      );
     });
 
     // A sample of payment attempts, by channel, some failing.
@@ -233,7 +274,17 @@ export class Simulator {
       let acc = 0;
       const ch = PAY_CHANNELS.find((c) => (acc += c.share) >= r) ?? PAY_CHANNELS[0];
       const extra = ts ? ['ts', ts] : [];
-      p.xadd(`${k}payments`, '*', 'id', `${this.#o.runId}-p${++this.#n}`, 'channel', ch.channel, 'ok', this.#rand() < ch.failure ? '0' : '1', ...extra);
+      p.xadd(
+        `${k}payments`,
+        '*',
+        'id',
+        `${this.#o.runId}-p${++this.#n}`,
+        'channel',
+        ch.channel,
+        'ok',
+        this.#rand() < ch.failure ? '0' : '1',
+        ...extra,
+      );
     }
     // Visitors online: a gauge that follows the order rate, with some noise.
     const visitors = Math.round(orderRate(mid, this.#o.scale) * VISITORS_PER_ORDER_RATE * (0.9 + 0.2 * this.#rand()));
@@ -243,7 +294,23 @@ export class Simulator {
       const a = ALERTS[this.#alertN % ALERTS.length]!;
       const untilMs = toMs + Math.round((20 * 60_000) / Math.max(1, this.#o.speed));
       const extra = ts ? ['ts', ts] : [];
-      p.xadd(`${k}weather`, '*', 'id', `${this.#o.runId}-w${++this.#alertN}`, 'region', a.region, 'severity', a.severity, 'kind', a.kind, 'text', a.text, 'until', String(untilMs), ...extra);
+      p.xadd(
+        `${k}weather`,
+        '*',
+        'id',
+        `${this.#o.runId}-w${++this.#alertN}`,
+        'region',
+        a.region,
+        'severity',
+        a.severity,
+        'kind',
+        a.kind,
+        'text',
+        a.text,
+        'until',
+        String(untilMs),
+        ...extra,
+      );
       this.#nextAlertSimS += 300 + this.#rand() * 600;
     }
     await p.exec();

@@ -18,7 +18,11 @@ let browser: Browser;
 let w: TestWarroom;
 
 async function account(username: string, password: string, role: 'executive' | 'admin'): Promise<void> {
-  const r = await fetch(`${w.app.url}/api/admin/accounts`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password, role }) });
+  const r = await fetch(`${w.app.url}/api/admin/accounts`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password, role }),
+  });
   expect(r.status).toBe(201);
 }
 
@@ -85,7 +89,9 @@ describe('sign-in and admin pages', () => {
     expect(again?.status()).toBe(401);
 
     await admin.getByTestId('audit-refresh').click();
-    await expect.poll(async () => (await admin.getByTestId('audit-row').allTextContents()).join('\n'), { timeout: 5000 }).toMatch(/token\.revoke/);
+    await expect
+      .poll(async () => (await admin.getByTestId('audit-row').allTextContents()).join('\n'), { timeout: 5000 })
+      .toMatch(/token\.revoke/);
     const audit = (await admin.getByTestId('audit-row').allTextContents()).join('\n');
     for (const action of ['token.create', 'banner.set', 'token.revoke']) expect(audit).toContain(action);
     expect(audit).toContain('account:ops-lead');
@@ -107,7 +113,11 @@ describe('sign-in and admin pages', () => {
   });
 
   it('lists the alarms of the night; Acknowledge greys the row with who/when, the wall drops it, /healthz returns to 200, audited', async () => {
-    const raised = w.app.alarms.raise({ kind: 'history_trimmed', stream: `${w.prefix}orders`, detail: 'entries up to 1-5 were deleted or trimmed before warroom read past 1-3' })!;
+    const raised = w.app.alarms.raise({
+      kind: 'history_trimmed',
+      stream: `${w.prefix}orders`,
+      detail: 'entries up to 1-5 were deleted or trimmed before warroom read past 1-3',
+    })!;
     expect((await fetch(`${w.app.url}/healthz`)).status).toBe(503);
     const wall = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
     await wall.goto(`${w.app.url}/wall?token=${VIEWER_TOKEN}`);
@@ -130,7 +140,9 @@ describe('sign-in and admin pages', () => {
     await waitFor(async () => ((await fetch(`${w.app.url}/healthz`)).status === 200 ? true : undefined), 10_000, 'health 200');
     expect(w.app.alarms.list().find((a) => a.id === raised.id)).toMatchObject({ ackedBy: 'account:ops-lead' });
     await admin.getByTestId('audit-refresh').click();
-    await expect.poll(async () => (await admin.getByTestId('audit-row').allTextContents()).join('\n'), { timeout: 5000 }).toMatch(/alarm\.ack/);
+    await expect
+      .poll(async () => (await admin.getByTestId('audit-row').allTextContents()).join('\n'), { timeout: 5000 })
+      .toMatch(/alarm\.ack/);
     await admin.context().close();
     await wall.context().close();
   });
@@ -142,7 +154,11 @@ describe('sign-in and admin pages', () => {
     const t0 = w.app.state().event.t0Ms;
 
     // The API refuses without confirm and says what would change.
-    const refused = await fetch(`${w.app.url}/api/admin/event`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ shiftSeconds: 60 }) });
+    const refused = await fetch(`${w.app.url}/api/admin/event`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ shiftSeconds: 60 }),
+    });
     expect(refused.status).toBe(409);
     const body = (await refused.json()) as ConfirmNeeded;
     expect(body.t0Change).toEqual({ fromT0Ms: t0, toT0Ms: t0 + 60_000, milestones: 1, soldOut: 0 });
@@ -156,7 +172,9 @@ describe('sign-in and admin pages', () => {
     await expect.poll(() => iso.textContent()).toBe(new Date(t0).toISOString());
     await page.getByTestId('shift-later').click();
     await page.getByTestId('t0-confirm').waitFor();
-    expect(await page.getByTestId('t0-confirm-text').textContent()).toMatch(/event has started.*changes the T\+ time of 1 reached milestone\(s\) and 0 sell-out\(s\) on every screen/);
+    expect(await page.getByTestId('t0-confirm-text').textContent()).toMatch(
+      /event has started.*changes the T\+ time of 1 reached milestone\(s\) and 0 sell-out\(s\) on every screen/,
+    );
     await page.getByTestId('t0-confirm').screenshot({ path: `${SHOTS}/admin-t0-confirm-1440x900.png` });
     expect(await iso.textContent()).toBe(new Date(t0).toISOString()); // nothing moved yet
     expect(w.app.state().event.t0Ms).toBe(t0);
@@ -165,7 +183,9 @@ describe('sign-in and admin pages', () => {
     await expect.poll(() => iso.textContent()).toBe(new Date(t0 + 60_000).toISOString());
     expect(await page.getByTestId('t0-confirm').count()).toBe(0);
     expect(w.app.state().event.t0Ms).toBe(t0 + 60_000);
-    const audit = (await (await fetch(`${w.app.url}/api/admin/audit`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as AuditEntry[];
+    const audit = (await (
+      await fetch(`${w.app.url}/api/admin/audit`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as AuditEntry[];
     const entry = audit.find((e) => e.action === 'event.update');
     expect(entry?.who).toBe('account:ops-lead');
     expect(JSON.parse(entry!.new)).toMatchObject({ t0Change: { fromT0Ms: t0, toT0Ms: t0 + 60_000, milestones: 1, soldOut: 0 } });

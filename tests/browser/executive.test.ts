@@ -41,7 +41,13 @@ async function openExec(page: Page, query = ''): Promise<void> {
 const REGIONS = ['CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SH', 'CN-BJ', 'CN-SC', 'CN-HB', 'CN-FJ', 'CN-SD', 'CN-HN'];
 const CHANNELS = ['app', 'web', 'mini', 'live'];
 const CATEGORIES = ['beauty', 'electronics', 'apparel', 'food', 'home', 'baby'];
-const LAST_YEAR: [number, bigint][] = [[0, 0n], [300, 120_000_000n], [1800, 400_000_000n], [3600, 700_000_000n], [86_400, 2_000_000_000n]];
+const LAST_YEAR: [number, bigint][] = [
+  [0, 0n],
+  [300, 120_000_000n],
+  [1800, 400_000_000n],
+  [3600, 700_000_000n],
+  [86_400, 2_000_000_000n],
+];
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 40 * 60_000;
 
 beforeAll(async () => {
@@ -78,16 +84,60 @@ beforeAll(async () => {
     const minor = BigInt(990 + ((i * 7919) % 120_000)) * (i % 97 === 0 ? 50n : 1n);
     gmv += minor;
     const ts = from + Math.floor(((to - from) * i) / n);
-    p.xadd(`${w.prefix}orders`, '*', 'id', `x${i}`, 'amount', `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`, 'ts', String(ts),
-      'region', REGIONS[(i * 7) % REGIONS.length]!, 'channel', CHANNELS[i % CHANNELS.length]!, 'category', CATEGORIES[(i * 5) % CATEGORIES.length]!,
-      'sku', i % 6 === 0 ? (i % 12 === 0 ? 'phone' : 'buds') : `SKU-${i % 31}`, 'qty', '1');
+    p.xadd(
+      `${w.prefix}orders`,
+      '*',
+      'id',
+      `x${i}`,
+      'amount',
+      `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`,
+      'ts',
+      String(ts),
+      'region',
+      REGIONS[(i * 7) % REGIONS.length]!,
+      'channel',
+      CHANNELS[i % CHANNELS.length]!,
+      'category',
+      CATEGORIES[(i * 5) % CATEGORIES.length]!,
+      'sku',
+      i % 6 === 0 ? (i % 12 === 0 ? 'phone' : 'buds') : `SKU-${i % 31}`,
+      'qty',
+      '1',
+    );
   }
   for (const [j, stage] of (['picked', 'packed', 'dispatched', 'delivered'] as const).entries()) {
-    p.xadd(`${w.prefix}logistics`, '*', 'id', `l${stage}`, 'stage', stage, 'parcels', String(4000 - j * 900), 'warehouse', 'WH-HZ', 'region', 'CN-ZJ');
+    p.xadd(
+      `${w.prefix}logistics`,
+      '*',
+      'id',
+      `l${stage}`,
+      'stage',
+      stage,
+      'parcels',
+      String(4000 - j * 900),
+      'warehouse',
+      'WH-HZ',
+      'region',
+      'CN-ZJ',
+    );
   }
-  p.xadd(`${w.prefix}weather`, '*', 'id', 'w1', 'region', 'CN-GD', 'severity', 'severe', 'kind', 'storm', 'text', 'Typhoon: coastal roads closed, deliveries delayed 24–48 h');
+  p.xadd(
+    `${w.prefix}weather`,
+    '*',
+    'id',
+    'w1',
+    'region',
+    'CN-GD',
+    'severity',
+    'severe',
+    'kind',
+    'storm',
+    'text',
+    'Typhoon: coastal roads closed, deliveries delayed 24–48 h',
+  );
   p.xadd(`${w.prefix}weather`, '*', 'id', 'w2', 'region', 'CN-ZJ', 'severity', 'warning', 'kind', 'rain', 'text', 'Heavy rain in Hangzhou');
-  for (let i = 0; i < 80; i++) p.xadd(`${w.prefix}payments`, '*', 'id', `p${i}`, 'channel', ['alipay', 'wechat', 'card'][i % 3]!, 'ok', i % 19 === 0 ? '0' : '1');
+  for (let i = 0; i < 80; i++)
+    p.xadd(`${w.prefix}payments`, '*', 'id', `p${i}`, 'channel', ['alipay', 'wechat', 'card'][i % 3]!, 'ok', i % 19 === 0 ? '0' : '1');
   p.xadd(`${w.prefix}traffic`, '*', 'visitors', '86420');
   await p.exec();
   await waitFor(async () => ((await state()).totals.gmvMinor === gmv.toString() ? true : undefined), 15_000, 'all orders counted');
@@ -144,7 +194,10 @@ async function expectNoOverflow(page: Page): Promise<void> {
     for (const el of document.querySelectorAll('body *')) {
       const b = el.getBoundingClientRect();
       if (b.width === 0 || b.height === 0) continue;
-      if (b.right > vw + 0.5 || b.left < -0.5) wide.push(`${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').split(' ')[0]} [${Math.round(b.left)}, ${Math.round(b.right)}]`);
+      if (b.right > vw + 0.5 || b.left < -0.5)
+        wide.push(
+          `${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '').split(' ')[0]} [${Math.round(b.left)}, ${Math.round(b.right)}]`,
+        );
     }
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth: vw, wide: wide.slice(0, 10) };
   });
@@ -184,7 +237,11 @@ async function expectTouchTargets(page: Page): Promise<void> {
 
 async function xRange(page: Page, testId: string): Promise<{ min: number; max: number; zoomed: string | null }> {
   const el = page.getByTestId(testId);
-  return { min: Number(await el.getAttribute('data-x-min')), max: Number(await el.getAttribute('data-x-max')), zoomed: await el.getAttribute('data-zoomed') };
+  return {
+    min: Number(await el.getAttribute('data-x-min')),
+    max: Number(await el.getAttribute('data-x-max')),
+    zoomed: await el.getAttribute('data-zoomed'),
+  };
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; body: Buffer }> {
@@ -223,7 +280,9 @@ describe.each(SCREENS)('executive view $w×$h @$dsf', (s) => {
       await openExec(page);
       const st = await state();
       // The counter rolls up on animation frames: wait until it rests on the exact figure.
-      await expect.poll(() => page.getByTestId('gmv').textContent(), { timeout: 20_000, message: 'GMV' }).toBe(formatMoney(BigInt(st.totals.gmvMinor), 2, 'CNY', 'zh-CN'));
+      await expect
+        .poll(() => page.getByTestId('gmv').textContent(), { timeout: 20_000, message: 'GMV' })
+        .toBe(formatMoney(BigInt(st.totals.gmvMinor), 2, 'CNY', 'zh-CN'));
       expect(await page.getByTestId('orders').textContent()).toBe(formatCount(st.totals.orders, 'zh-CN'));
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
       await page.locator('[data-testid="exec-map"] path[data-region]').first().waitFor();
@@ -357,10 +416,15 @@ describe.each(SCREENS)('executive view $w×$h @$dsf', (s) => {
         const bp = (BigInt(drill.gmvMinor) * 10_000n) / BigInt(st.totals.gmvMinor);
         expect(await page.getByTestId('drill-share').textContent()).toBe(`${bp / 100n}.${String(bp % 100n).padStart(2, '0')}%`);
         // The categories within the slice, largest first, = the server's.
-        const shown = await page.getByTestId('drill-category').locator('li').evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-gmv')]));
-        const want = (drill.categories ?? []).filter((r) => r.key !== NONE_KEY && r.key !== OTHER_KEY && r.gmvMinor !== '0')
+        const shown = await page
+          .getByTestId('drill-category')
+          .locator('li')
+          .evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-gmv')]));
+        const want = (drill.categories ?? [])
+          .filter((r) => r.key !== NONE_KEY && r.key !== OTHER_KEY && r.gmvMinor !== '0')
           .sort((a, b) => (BigInt(b.gmvMinor) > BigInt(a.gmvMinor) ? 1 : BigInt(b.gmvMinor) < BigInt(a.gmvMinor) ? -1 : 0))
-          .slice(0, shown.length).map((r) => [r.key, r.gmvMinor]);
+          .slice(0, shown.length)
+          .map((r) => [r.key, r.gmvMinor]);
         expect(shown.length).toBeGreaterThan(0);
         expect(shown).toEqual(want);
         expect(await page.getByTestId('drill-channel').locator('li').count()).toBeGreaterThan(0);
@@ -392,7 +456,9 @@ describe.each(SCREENS)('executive view $w×$h @$dsf', (s) => {
       await page.goto(`${w.app.url}/?category=beauty`);
       await page.getByTestId('filter-chip').waitFor();
       expect(await page.getByTestId('filter-chip').textContent()).toContain('美妆');
-      await expect.poll(() => page.getByTestId('drill-gmv').getAttribute('data-exact')).toBe(st.detail.categories.find((r) => r.key === 'beauty')!.gmvMinor);
+      await expect
+        .poll(() => page.getByTestId('drill-gmv').getAttribute('data-exact'))
+        .toBe(st.detail.categories.find((r) => r.key === 'beauty')!.gmvMinor);
     } finally {
       await page.context().close();
     }

@@ -15,7 +15,7 @@ const CORPUS = [
   'javascript:window.__pwned=3',
   '"><svg onload="window.__pwned=4">',
   '<iframe srcdoc="<script>parent.__pwned=6</script>"></iframe>',
-  '{{constructor.constructor(\'window.__pwned=5\')()}}',
+  "{{constructor.constructor('window.__pwned=5')()}}",
   '\u202Egnp.exe\u202C road closed', // bidi override
 ];
 
@@ -37,7 +37,11 @@ describe('hostile text on the wall', () => {
     const page = await ctx.newPage();
     const violations: string[] = [];
     await page.exposeFunction('__cspViolation', (d: string) => violations.push(d));
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __cspViolation(d: string): void }).__cspViolation(e.violatedDirective)));
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { __cspViolation(d: string): void }).__cspViolation(e.violatedDirective),
+      ),
+    );
     const dialogs: string[] = [];
     page.on('dialog', (d) => {
       dialogs.push(d.message());
@@ -48,16 +52,37 @@ describe('hostile text on the wall', () => {
 
     // Producers' text: severe alerts so the most dangerous ones are shown first.
     for (let i = 0; i < CORPUS.length; i++) {
-      await w.redis.xadd(`${w.prefix}weather`, '*', 'id', `x${i}`, 'region', 'CN-GD', 'severity', 'severe', 'kind', 'storm', 'text', CORPUS[i]!, 'ts', String(Date.now() + i));
+      await w.redis.xadd(
+        `${w.prefix}weather`,
+        '*',
+        'id',
+        `x${i}`,
+        'region',
+        'CN-GD',
+        'severity',
+        'severe',
+        'kind',
+        'storm',
+        'text',
+        CORPUS[i]!,
+        'ts',
+        String(Date.now() + i),
+      );
     }
     // An admin's text.
     const banner = CORPUS.slice(0, 2).join(' ');
-    const r = await fetch(`${w.app.url}/api/admin/banner`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ text: banner, durationSec: 120 }) });
+    const r = await fetch(`${w.app.url}/api/admin/banner`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: banner, durationSec: 120 }),
+    });
     expect(r.status).toBe(201);
 
     await page.getByTestId('banner').waitFor({ timeout: 5000 });
     expect(await page.getByTestId('banner').textContent()).toContain('<img src=x onerror="window.__pwned=1">storm');
-    await expect.poll(() => page.getByTestId('alert').first().textContent(), { timeout: 5000 }).toContain('\u202Egnp.exe\u202C road closed');
+    await expect
+      .poll(() => page.getByTestId('alert').first().textContent(), { timeout: 5000 })
+      .toContain('\u202Egnp.exe\u202C road closed');
     await page.waitForTimeout(500);
 
     // Nothing ran, nothing was parsed into elements.
@@ -65,7 +90,13 @@ describe('hostile text on the wall', () => {
     expect(dialogs).toEqual([]);
     expect(await page.locator('.canvas img, .canvas script, .canvas iframe, .canvas [onerror], .canvas [onload]').count()).toBe(0);
     // The bidi override cannot flip the text around it.
-    expect(await page.getByTestId('alert').first().locator('[data-clamp]').evaluate((el) => getComputedStyle(el).unicodeBidi)).toBe('isolate');
+    expect(
+      await page
+        .getByTestId('alert')
+        .first()
+        .locator('[data-clamp]')
+        .evaluate((el) => getComputedStyle(el).unicodeBidi),
+    ).toBe('isolate');
 
     // The CSP: an injected inline script does not run, eval is refused.
     const ran = await page.evaluate(() => {

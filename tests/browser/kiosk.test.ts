@@ -45,7 +45,9 @@ function bundleIife(contents: string, globalName: string, plugins: Plugin[] = []
 }
 
 interface KioskGlobals {
-  kiosk: typeof import('../../client/kiosk/wake-lock') & typeof import('../../client/kiosk/idle-cursor') & typeof import('../../client/kiosk/burn-in');
+  kiosk: typeof import('../../client/kiosk/wake-lock') &
+    typeof import('../../client/kiosk/idle-cursor') &
+    typeof import('../../client/kiosk/burn-in');
   wakeCalls: string[];
   sentinels: (EventTarget & { released: boolean; release(): Promise<void> })[];
   stop?: () => void;
@@ -54,7 +56,10 @@ interface KioskGlobals {
 beforeAll(async () => {
   [browser, bundle, soundBundle] = await Promise.all([
     launchChromium(),
-    bundleIife(`export * from './client/kiosk/wake-lock'; export * from './client/kiosk/idle-cursor'; export * from './client/kiosk/burn-in';`, 'kiosk'),
+    bundleIife(
+      `export * from './client/kiosk/wake-lock'; export * from './client/kiosk/idle-cursor'; export * from './client/kiosk/burn-in';`,
+      'kiosk',
+    ),
     bundleIife(
       `export { mount, flushSync } from 'svelte'; export { default as SoundToggle } from './client/kiosk/SoundToggle.svelte'; export { SoundBoard } from './client/kiosk/sound.svelte';`,
       'sound',
@@ -70,7 +75,9 @@ afterAll(async () => {
 async function blankPage(): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 800, height: 450 } });
   const page = await ctx.newPage();
-  await page.setContent('<!doctype html><html><body style="margin:0"><div id="wall" style="width:100vw;height:100vh">wall</div></body></html>');
+  await page.setContent(
+    '<!doctype html><html><body style="margin:0"><div id="wall" style="width:100vw;height:100vh">wall</div></body></html>',
+  );
   // setContent does not navigate, so an init script would not run: install the fake directly.
   await page.evaluate(() => {
     const w = window as unknown as KioskGlobals;
@@ -148,7 +155,9 @@ describe('kiosk modules in Chromium', () => {
     await page.evaluate(async () => {
       const w = window as unknown as KioskGlobals;
       w.kiosk.keepAwake(document, {} as Navigator)();
-      const refusing = { wakeLock: { request: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) } } as unknown as Navigator;
+      const refusing = {
+        wakeLock: { request: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
+      } as unknown as Navigator;
       w.stop = w.kiosk.keepAwake(document, refusing);
       await new Promise((r) => setTimeout(r, 50));
       w.stop();
@@ -207,14 +216,17 @@ describe('kiosk modules in Chromium', () => {
     // Each read takes the properties and the transform at one instant (the step may move on between reads).
     const seen = new Set<string>();
     await expect
-      .poll(async () => {
-        const r = await read();
-        expect(r.t).toBe(`matrix(1, 0, 0, 1, ${Number(r.x) * 2}, ${Number(r.y) * 2})`); // offsets × --u (2px)
-        expect(Math.abs(Number(r.x))).toBeLessThanOrEqual(4);
-        expect(Math.abs(Number(r.y))).toBeLessThanOrEqual(4);
-        seen.add(`${r.x},${r.y}`);
-        return seen.size;
-      }, { timeout: 5_000 })
+      .poll(
+        async () => {
+          const r = await read();
+          expect(r.t).toBe(`matrix(1, 0, 0, 1, ${Number(r.x) * 2}, ${Number(r.y) * 2})`); // offsets × --u (2px)
+          expect(Math.abs(Number(r.x))).toBeLessThanOrEqual(4);
+          expect(Math.abs(Number(r.y))).toBeLessThanOrEqual(4);
+          seen.add(`${r.x},${r.y}`);
+          return seen.size;
+        },
+        { timeout: 5_000 },
+      )
       .toBeGreaterThanOrEqual(3); // it moves
     await page.evaluate(() => (window as unknown as KioskGlobals).stop!());
     expect(await read()).toMatchObject({ x: '', y: '' });
@@ -228,7 +240,14 @@ describe('kiosk modules in Chromium', () => {
     await page.addScriptTag({ content: soundBundle });
     await page.evaluate(() => {
       type S = typeof import('../../client/kiosk/sound.svelte');
-      const g = window as unknown as { sound: { mount: typeof import('svelte').mount; SoundToggle: typeof import('../../client/kiosk/SoundToggle.svelte').default; SoundBoard: S['SoundBoard'] }; board: InstanceType<S['SoundBoard']> };
+      const g = window as unknown as {
+        sound: {
+          mount: typeof import('svelte').mount;
+          SoundToggle: typeof import('../../client/kiosk/SoundToggle.svelte').default;
+          SoundBoard: S['SoundBoard'];
+        };
+        board: InstanceType<S['SoundBoard']>;
+      };
       const wall = document.getElementById('wall')!;
       wall.style.setProperty('--u', '2px'); // a 2160-px-tall wall
       wall.textContent = '';
@@ -262,7 +281,10 @@ describe('kiosk modules in Chromium', () => {
 
     // The Chinese labels, as the wall shows them by default.
     await page.evaluate(() => {
-      const g = window as unknown as { sound: { mount: typeof import('svelte').mount; SoundToggle: typeof import('../../client/kiosk/SoundToggle.svelte').default }; board: never };
+      const g = window as unknown as {
+        sound: { mount: typeof import('svelte').mount; SoundToggle: typeof import('../../client/kiosk/SoundToggle.svelte').default };
+        board: never;
+      };
       const host = document.body.appendChild(document.createElement('div'));
       host.id = 'zh';
       g.sound.mount(g.sound.SoundToggle, { target: host, props: { board: g.board } });

@@ -48,7 +48,13 @@ const EVENT = {
     { sku: 'cooker', name: '电饭煲 IH 4L', stock: 900 },
   ],
   lastYearMinor: 2_000_000_000n,
-  lastYearCurve: [[0, 0n], [300, 300_000_000n], [1800, 900_000_000n], [3600, 1_400_000_000n], [86_400, 2_000_000_000n]] as [number, bigint][],
+  lastYearCurve: [
+    [0, 0n],
+    [300, 300_000_000n],
+    [1800, 900_000_000n],
+    [3600, 1_400_000_000n],
+    [86_400, 2_000_000_000n],
+  ] as [number, bigint][],
 };
 
 let browser: Browser;
@@ -79,16 +85,85 @@ async function feed(w: TestWarroom, fromMs: number, toMs: number, n: number, tag
     const amount = `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
     const ts = String(fromMs + Math.floor(((toMs - fromMs) * i) / n));
     const sku = i % 5 === 0 ? EVENT.flashSkus[i % EVENT.flashSkus.length]!.sku : `SKU-${i % 37}`;
-    p.xadd(`${k}orders`, '*', 'id', `${tag}${i}`, 'amount', amount, 'ts', ts, 'region', REGIONS[(i * 7) % REGIONS.length]!, 'channel', CHANNELS[i % CHANNELS.length]!, 'category', CATEGORIES[(i * 3) % CATEGORIES.length]!, 'sku', sku, 'qty', String(1 + (i % 3)));
+    p.xadd(
+      `${k}orders`,
+      '*',
+      'id',
+      `${tag}${i}`,
+      'amount',
+      amount,
+      'ts',
+      ts,
+      'region',
+      REGIONS[(i * 7) % REGIONS.length]!,
+      'channel',
+      CHANNELS[i % CHANNELS.length]!,
+      'category',
+      CATEGORIES[(i * 3) % CATEGORIES.length]!,
+      'sku',
+      sku,
+      'qty',
+      String(1 + (i % 3)),
+    );
   }
   p.xadd(`${k}orders`, '*', 'id', `${tag}bad`, 'amount', '-1'); // one rejection on the ops strip
   (['picked', 'packed', 'dispatched', 'delivered'] as const).forEach((stage, i) => {
-    for (let j = 0; j < 5; j++) p.xadd(`${k}logistics`, '*', 'id', `${tag}l-${stage}-${j}`, 'stage', stage, 'parcels', String(1000 * (4 - i) + j * 37), 'warehouse', `WH-${['HZ', 'SZ', 'BJ'][j % 3]}`, 'region', REGIONS[j]!);
+    for (let j = 0; j < 5; j++)
+      p.xadd(
+        `${k}logistics`,
+        '*',
+        'id',
+        `${tag}l-${stage}-${j}`,
+        'stage',
+        stage,
+        'parcels',
+        String(1000 * (4 - i) + j * 37),
+        'warehouse',
+        `WH-${['HZ', 'SZ', 'BJ'][j % 3]}`,
+        'region',
+        REGIONS[j]!,
+      );
   });
-  p.xadd(`${k}weather`, '*', 'id', `${tag}w1`, 'region', 'CN-GD', 'severity', 'severe', 'kind', 'storm', 'text', 'Typhoon Saola: coastal roads closed between Shenzhen and Shantou, expect delivery delays of 24–48 h in eastern Guangdong');
+  p.xadd(
+    `${k}weather`,
+    '*',
+    'id',
+    `${tag}w1`,
+    'region',
+    'CN-GD',
+    'severity',
+    'severe',
+    'kind',
+    'storm',
+    'text',
+    'Typhoon Saola: coastal roads closed between Shenzhen and Shantou, expect delivery delays of 24–48 h in eastern Guangdong',
+  );
   p.xadd(`${k}weather`, '*', 'id', `${tag}w2`, 'region', 'CN-ZJ', 'severity', 'warning', 'kind', 'rain', 'text', 'Heavy rain in Hangzhou');
-  p.xadd(`${k}weather`, '*', 'id', `${tag}w3`, 'region', 'CN-BJ', 'severity', 'advisory', 'kind', 'fog', 'text', 'Fog on the Jing-Hu expressway');
-  for (let i = 0; i < 120; i++) p.xadd(`${k}payments`, '*', 'id', `${tag}p${i}`, 'channel', ['alipay', 'wechat', 'card', 'unionpay'][i % 4]!, 'ok', i % 17 === 0 ? '0' : '1');
+  p.xadd(
+    `${k}weather`,
+    '*',
+    'id',
+    `${tag}w3`,
+    'region',
+    'CN-BJ',
+    'severity',
+    'advisory',
+    'kind',
+    'fog',
+    'text',
+    'Fog on the Jing-Hu expressway',
+  );
+  for (let i = 0; i < 120; i++)
+    p.xadd(
+      `${k}payments`,
+      '*',
+      'id',
+      `${tag}p${i}`,
+      'channel',
+      ['alipay', 'wechat', 'card', 'unionpay'][i % 4]!,
+      'ok',
+      i % 17 === 0 ? '0' : '1',
+    );
   p.xadd(`${k}traffic`, '*', 'visitors', '128456');
   await p.exec();
   return sum;
@@ -105,7 +180,10 @@ async function counted(w: TestWarroom, gmv: bigint): Promise<void> {
 }
 
 async function open(w: TestWarroom, s: Screen): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: Math.round(s.w / s.dsf), height: Math.round(s.h / s.dsf) }, deviceScaleFactor: s.dsf });
+  const ctx = await browser.newContext({
+    viewport: { width: Math.round(s.w / s.dsf), height: Math.round(s.h / s.dsf) },
+    deviceScaleFactor: s.dsf,
+  });
   const page = await ctx.newPage();
   await page.goto(`${w.app.url}/wall?token=${VIEWER_TOKEN}`);
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 10_000 });
@@ -116,15 +194,23 @@ async function open(w: TestWarroom, s: Screen): Promise<Page> {
 async function expectNumbersMatch(page: Page, s: ApiState, withCounter: boolean): Promise<void> {
   if (withCounter) {
     // The counter rolls up on animation frames (slow at 4K in software rendering): wait until it rests.
-    await expect.poll(() => page.getByTestId('gmv').textContent(), { timeout: 20_000, message: 'GMV on the wall' }).toBe(formatMoney(BigInt(s.totals.gmvMinor), 2, 'CNY', 'zh-CN'));
+    await expect
+      .poll(() => page.getByTestId('gmv').textContent(), { timeout: 20_000, message: 'GMV on the wall' })
+      .toBe(formatMoney(BigInt(s.totals.gmvMinor), 2, 'CNY', 'zh-CN'));
     expect(await page.getByTestId('gmv').getAttribute('data-exact')).toBe(s.totals.gmvMinor);
   }
   expect(await page.getByTestId('orders').textContent()).toBe(formatCount(s.totals.orders, 'zh-CN'));
   for (const stage of ['picked', 'packed', 'dispatched', 'delivered'] as const) {
     expect(await page.getByTestId(`parcels-${stage}`).getAttribute('data-exact')).toBe(String(s.parcels[stage]));
   }
-  const shownRegions = await page.getByTestId('ranking-region').locator('li').evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-gmv')]));
-  const apiRegions = s.detail.regions.filter((r) => r.key !== OTHER_KEY && r.key !== NONE_KEY).slice(0, shownRegions.length).map((r) => [r.key, r.gmvMinor]);
+  const shownRegions = await page
+    .getByTestId('ranking-region')
+    .locator('li')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-gmv')]));
+  const apiRegions = s.detail.regions
+    .filter((r) => r.key !== OTHER_KEY && r.key !== NONE_KEY)
+    .slice(0, shownRegions.length)
+    .map((r) => [r.key, r.gmvMinor]);
   expect(shownRegions.length).toBeGreaterThan(0);
   expect(shownRegions).toEqual(apiRegions);
   for (const f of s.detail.flash) expect(await page.getByTestId(`flash-${f.sku}`).getAttribute('data-sold')).toBe(String(f.sold));
@@ -177,7 +263,14 @@ describe('wall layout at T+1 min, celebrating a milestone', () => {
       // The next ¥1,000 step, crossed while this wall is open.
       const minor = 100_000n - (gmv % 100_000n) + 50n;
       gmv += minor;
-      await w.redis.xadd(`${w.prefix}orders`, '*', 'id', `cross${++n}`, 'amount', `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`);
+      await w.redis.xadd(
+        `${w.prefix}orders`,
+        '*',
+        'id',
+        `cross${++n}`,
+        'amount',
+        `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`,
+      );
       await page.getByTestId('celebration').waitFor({ timeout: 5000 });
       expect(await page.getByTestId('celebration').textContent()).toMatch(/突破 .+T\+00:0[1-9]:\d\d/);
       await page.waitForTimeout(700); // past the pop-in animation

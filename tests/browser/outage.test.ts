@@ -75,7 +75,8 @@ async function offlineSamples(page: Page): Promise<GlyphSample[]> {
     texts.add(fill(t.ageHours, { h: 3, m: 45 }));
     texts.add(`${t.staleSince} 23:59:58`);
   }
-  for (const el of await page.locator('[data-testid="connection"], [data-testid="data-age"], .canvas header').all()) texts.add((await el.innerText()).trim());
+  for (const el of await page.locator('[data-testid="connection"], [data-testid="data-age"], .canvas header').all())
+    texts.add((await el.innerText()).trim());
   return [...texts].flatMap((text) => [400, 700].map((weight) => ({ text, weight: weight as 400 | 700 })));
 }
 
@@ -85,7 +86,8 @@ describe('the wall through a server outage', () => {
     // The counter has rolled up to the server's exact figure.
     const exact = (await drained(server.url, 1)).totals.gmvMinor;
     const gmv = (['zh-CN', 'en'] as const).map((l) => formatMoney(BigInt(exact), 2, 'CNY', l));
-    for (const [i, { page }] of walls.entries()) await expect.poll(() => page.getByTestId('gmv').textContent(), { timeout: 10_000 }).toBe(gmv[i]);
+    for (const [i, { page }] of walls.entries())
+      await expect.poll(() => page.getByTestId('gmv').textContent(), { timeout: 10_000 }).toBe(gmv[i]);
     expect(gmv[0]).toMatch(/^¥[1-9][\d,]*\.\d\d$/);
 
     // Block the network for the pages too: nothing may load from now on.
@@ -102,7 +104,9 @@ describe('the wall through a server outage', () => {
     }
     for (const { page, navigations, log } of walls) {
       expect(navigations).toEqual([]);
-      expect(log.some((l) => /wanted a reload \(offline for \d+ s\) but the server does not answer: staying on the wall/.test(l))).toBe(true);
+      expect(log.some((l) => /wanted a reload \(offline for \d+ s\) but the server does not answer: staying on the wall/.test(l))).toBe(
+        true,
+      );
       expect(await state(page)).toBe('offline');
       expect(await page.getByTestId('data-age').count()).toBeGreaterThanOrEqual(10); // one per panel
       expect(await page.evaluate(() => document.body.innerText.includes('\u23f1'))).toBe(false); // the icon is SVG
@@ -120,7 +124,9 @@ describe('the wall through a server outage', () => {
     }
     await zh.screenshot({ path: `${SHOTS}/wall-outage-zh-1920x1080.png` });
     await en.screenshot({ path: `${SHOTS}/wall-outage-en-1920x1080.png` });
-    const samples = [...new Map([...(await offlineSamples(zh)), ...(await offlineSamples(en))].map((s) => [`${s.weight}${s.text}`, s])).values()];
+    const samples = [
+      ...new Map([...(await offlineSamples(zh)), ...(await offlineSamples(en))].map((s) => [`${s.weight}${s.text}`, s])).values(),
+    ];
     const offline = await glyphHashes(zh, samples);
 
     // Back on the same port: the socket reconnects by itself, no reload needed.
@@ -131,7 +137,9 @@ describe('the wall through a server outage', () => {
     const liveAfterMs = Date.now() - upAt;
     expect(liveAfterMs).toBeLessThan(10_000);
     for (const { navigations } of walls) expect(navigations).toEqual([]);
-    process.stdout.write(`outage: ${LIMIT_S + 12} s down, no navigation, live ${liveAfterMs} ms after the restart; ${samples.length} glyph samples\n`);
+    process.stdout.write(
+      `outage: ${LIMIT_S + 12} s down, no navigation, live ${liveAfterMs} ms after the restart; ${samples.length} glyph samples\n`,
+    );
 
     // The same strings with every slice loaded, in a fresh page: pixel for pixel the same.
     const ref = (await openWall('zh-CN')).page;

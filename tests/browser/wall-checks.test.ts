@@ -79,7 +79,9 @@ describe('checkWall on synthetic pages', () => {
         <div class="panel" data-panel="rate-inner" style="left:10px; top:60px; width:200px; height:100px"><p class="label">inner</p></div>
       </section>`);
     const r = await checkWall(page);
-    expect(r.overlap).toEqual(['panel "gmv" (section.panel[data-panel=gmv]) overlaps panel "rate" (section.panel[data-panel=rate]) by 12×40 px']);
+    expect(r.overlap).toEqual([
+      'panel "gmv" (section.panel[data-panel=gmv]) overlaps panel "rate" (section.panel[data-panel=rate]) by 12×40 px',
+    ]);
     clean(r, 'overlap');
   });
 
@@ -109,16 +111,27 @@ describe('checkWall on synthetic pages', () => {
   });
 
   it('folds CSS transforms into the font size (a translate does not shrink text, a scale does)', async () => {
-    await show(GMV.replace('</section>', `<div style="transform:translateY(3.3px) rotate(0.001deg)"><span class="moved" style="font-size:24px">moved</span></div>
-      <div style="transform:scale(0.5); transform-origin:0 0"><span class="halved" style="font-size:40px">halved</span></div></section>`));
+    await show(
+      GMV.replace(
+        '</section>',
+        `<div style="transform:translateY(3.3px) rotate(0.001deg)"><span class="moved" style="font-size:24px">moved</span></div>
+      <div style="transform:scale(0.5); transform-origin:0 0"><span class="halved" style="font-size:40px">halved</span></div></section>`,
+      ),
+    );
     expect((await checkWall(page)).font).toEqual(['font 20.0px < 23.8px: "halved" (span.halved in panel gmv)']);
   });
 
   it('scales the thresholds with the canvas (1280×720)', async () => {
     await page.setViewportSize({ width: 1280, height: 720 });
-    await show(GMV.replace('</section>', '<span class="ok" style="font-size:calc(24 * var(--u))">ok</span><span class="small" style="font-size:calc(20 * var(--u))">small</span></section>'), {
-      css: '.panel { left: calc(40 * var(--u)) !important; top: calc(40 * var(--u)) !important; width: calc(900 * var(--u)) !important; height: calc(400 * var(--u)) !important; }',
-    });
+    await show(
+      GMV.replace(
+        '</section>',
+        '<span class="ok" style="font-size:calc(24 * var(--u))">ok</span><span class="small" style="font-size:calc(20 * var(--u))">small</span></section>',
+      ),
+      {
+        css: '.panel { left: calc(40 * var(--u)) !important; top: calc(40 * var(--u)) !important; width: calc(900 * var(--u)) !important; height: calc(400 * var(--u)) !important; }',
+      },
+    );
     const r = await checkWall(page);
     expect(r.stats.canvas).toEqual({ w: 1280, h: 720 });
     expect(r.font).toEqual(['font 13.3px < 15.8px: "small" (span.small in panel gmv)']);
@@ -140,15 +153,29 @@ describe('checkWall on synthetic pages', () => {
     </section>`);
     const r = await checkWall(page, { minPrimary: 0 });
     expect(r.clipping).toEqual([
-      expect.stringMatching(/^text "Typhoon warning: coastal roads closed f…" \(div\.label\.a in panel alerts\) is clipped by itself \(overflow hidden\): \d+ px horizontally cut; mark data-clamp if intended$/),
-      expect.stringMatching(/\(div\.label\.b in panel alerts\) is clipped by itself \(text-overflow ellipsis, overflow hidden\): \d+ px horizontally cut/),
-      expect.stringMatching(/\(div\.label\.c in panel alerts\) is clipped by itself \(overflow hidden, line-clamp 2\): \d+ px vertically cut/),
+      expect.stringMatching(
+        /^text "Typhoon warning: coastal roads closed f…" \(div\.label\.a in panel alerts\) is clipped by itself \(overflow hidden\): \d+ px horizontally cut; mark data-clamp if intended$/,
+      ),
+      expect.stringMatching(
+        /\(div\.label\.b in panel alerts\) is clipped by itself \(text-overflow ellipsis, overflow hidden\): \d+ px horizontally cut/,
+      ),
+      expect.stringMatching(
+        /\(div\.label\.c in panel alerts\) is clipped by itself \(overflow hidden, line-clamp 2\): \d+ px vertically cut/,
+      ),
       expect.stringMatching(/\(span\.label\.d in panel alerts\) is clipped by div\.box \(overflow hidden\): \d+ px horizontally cut/),
-      expect.stringMatching(/^text "Typing" \(div\.label\.f in panel alerts\) is clipped by itself \(overflow hidden\): \d+ px vertically cut; one line with line-height 18 px < font height \d+ px: raise line-height or clip only x \(overflow-x: clip\)$/),
-      expect.stringMatching(/\(div\.label\.e in panel rank\) sticks out of panel "rank" \(section\.panel\[data-panel=rank\]\): right \d+ px$/),
+      expect.stringMatching(
+        /^text "Typing" \(div\.label\.f in panel alerts\) is clipped by itself \(overflow hidden\): \d+ px vertically cut; one line with line-height 18 px < font height \d+ px: raise line-height or clip only x \(overflow-x: clip\)$/,
+      ),
+      expect.stringMatching(
+        /\(div\.label\.e in panel rank\) sticks out of panel "rank" \(section\.panel\[data-panel=rank\]\): right \d+ px$/,
+      ),
     ]);
     // The unclipped line in "rank" runs on past the canvas's right edge too.
-    expect(r.inside).toEqual([expect.stringMatching(/^div\.label\.e "Typhoon warning: coastal roads closed f…" \(in panel rank\) extends past the canvas: right \d+ px$/)]);
+    expect(r.inside).toEqual([
+      expect.stringMatching(
+        /^div\.label\.e "Typhoon warning: coastal roads closed f…" \(in panel rank\) extends past the canvas: right \d+ px$/,
+      ),
+    ]);
     for (const k of ['overlap', 'font', 'primary', 'contrast'] as const) expect(r[k], k).toEqual([]);
   });
 
@@ -174,12 +201,17 @@ describe('checkWall on synthetic pages', () => {
   it('passes white on a semi-transparent panel over a dark gradient; folds in opacity and colour alpha', async () => {
     const panel = (name: string, top: number, inner: string): string =>
       `<section class="panel" data-panel="${name}" style="left:40px; top:${top}px; width:900px; height:150px; background:rgba(255,255,255,0.08)">${inner}</section>`;
-    await show(`${GMV}${panel('white', 460, '<p class="label" style="color:#fff">white</p>')}`, { canvasBg: 'linear-gradient(180deg, #0a0f1e, #05070d)' });
-    expectWallClean(await checkWall(page));
-
-    await show(`${GMV}${panel('faded', 460, '<div style="opacity:0.3"><p class="label" style="color:#fff">faded</p></div>')}${panel('alpha', 640, '<p class="label" style="color:rgba(255,255,255,0.35)">alpha</p>')}`, {
+    await show(`${GMV}${panel('white', 460, '<p class="label" style="color:#fff">white</p>')}`, {
       canvasBg: 'linear-gradient(180deg, #0a0f1e, #05070d)',
     });
+    expectWallClean(await checkWall(page));
+
+    await show(
+      `${GMV}${panel('faded', 460, '<div style="opacity:0.3"><p class="label" style="color:#fff">faded</p></div>')}${panel('alpha', 640, '<p class="label" style="color:rgba(255,255,255,0.35)">alpha</p>')}`,
+      {
+        canvasBg: 'linear-gradient(180deg, #0a0f1e, #05070d)',
+      },
+    );
     const r = await checkWall(page);
     expect(r.contrast).toEqual([
       expect.stringMatching(/^contrast [1-4]\.\d\d:1 < 7:1: "faded" \(p\.label in panel faded\)/),
@@ -188,29 +220,43 @@ describe('checkWall on synthetic pages', () => {
   });
 
   it('judges text over an image by data-bg, and warns when there is none', async () => {
-    const img = "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E\")";
-    await show(`${GMV}<section class="panel" data-panel="map" style="left:40px; top:460px; width:900px; height:300px; background-image:${img.replace(/"/g, '&quot;')}"><p class="label">map</p></section>`);
+    const img = 'url("data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\'/%3E")';
+    await show(
+      `${GMV}<section class="panel" data-panel="map" style="left:40px; top:460px; width:900px; height:300px; background-image:${img.replace(/"/g, '&quot;')}"><p class="label">map</p></section>`,
+    );
     const r = await checkWall(page);
     expectWallClean(r);
-    expect(r.warnings).toEqual([expect.stringMatching(/^unknown background on section\.panel\[data-panel=map\] \(background-image: url\(/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^unknown background on section\.panel\[data-panel=map\] \(background-image: url\(/),
+    ]);
 
-    await show(`${GMV}<section class="panel" data-panel="map" data-bg="#e0e0e0" style="left:40px; top:460px; width:900px; height:300px; background-image:${img.replace(/"/g, '&quot;')}"><p class="label">map</p></section>`);
+    await show(
+      `${GMV}<section class="panel" data-panel="map" data-bg="#e0e0e0" style="left:40px; top:460px; width:900px; height:300px; background-image:${img.replace(/"/g, '&quot;')}"><p class="label">map</p></section>`,
+    );
     const r2 = await checkWall(page);
     expect(r2.warnings).toEqual([]);
     expect(r2.contrast).toEqual([expect.stringMatching(/"map" \(p\.label in panel map\) — #b8c4dc on #e0e0e0$/)]);
   });
 
   it('checks SVG text: its fill against a stroke halo, its size through the viewBox scale', async () => {
-    const svg = (text: string): string => `<section class="panel" data-panel="map" style="left:40px; top:460px; width:900px; height:400px; background:#666">
+    const svg = (
+      text: string,
+    ): string => `<section class="panel" data-panel="map" style="left:40px; top:460px; width:900px; height:400px; background:#666">
       <svg viewBox="0 0 100 50" width="400" height="200">${text}</svg></section>`;
     // #999 on #666 fails; the same fill with a 1 design-unit (4 px) black halo painted first passes.
     await show(GMV + svg('<text x="5" y="20" font-size="8" fill="#999">Guangdong</text>'));
     let r = await checkWall(page);
-    expect(r.contrast).toEqual([expect.stringMatching(/^contrast [12]\.\d\d:1 < 7:1: "Guangdong" \(text in panel map\) — #999999 on #666666$/)]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^1 SVG text element\(s\) in \(svg in panel map\) without a paint-order: stroke halo/)]);
+    expect(r.contrast).toEqual([
+      expect.stringMatching(/^contrast [12]\.\d\d:1 < 7:1: "Guangdong" \(text in panel map\) — #999999 on #666666$/),
+    ]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^1 SVG text element\(s\) in \(svg in panel map\) without a paint-order: stroke halo/),
+    ]);
     expect(r.font).toEqual([]); // 8 units × 4 = 32 px
 
-    await show(GMV + svg('<text x="5" y="20" font-size="8" fill="#fff" stroke="#000" stroke-width="1" paint-order="stroke">Guangdong</text>'));
+    await show(
+      GMV + svg('<text x="5" y="20" font-size="8" fill="#fff" stroke="#000" stroke-width="1" paint-order="stroke">Guangdong</text>'),
+    );
     r = await checkWall(page);
     expectWallClean(r);
     expect(r.warnings).toEqual([]);
@@ -222,10 +268,14 @@ describe('checkWall on synthetic pages', () => {
     r = await checkWall(page);
     expectWallClean(r);
     await show(GMV + edge('gy 12:00'));
-    expect((await checkWall(page)).clipping).toEqual([expect.stringMatching(/^text "gy 12:00" \(text in panel map\) is clipped by svg \(overflow hidden\): \d+ px vertically cut/)]);
+    expect((await checkWall(page)).clipping).toEqual([
+      expect.stringMatching(/^text "gy 12:00" \(text in panel map\) is clipped by svg \(overflow hidden\): \d+ px vertically cut/),
+    ]);
 
     // A halo thinner than 2 px does not count; 4 units × 4 = 16 px is too small.
-    await show(GMV + svg('<text x="5" y="20" font-size="4" fill="#999" stroke="#000" stroke-width="0.25" paint-order="stroke">Hainan</text>'));
+    await show(
+      GMV + svg('<text x="5" y="20" font-size="4" fill="#999" stroke="#000" stroke-width="0.25" paint-order="stroke">Hainan</text>'),
+    );
     r = await checkWall(page);
     expect(r.font).toEqual(['font 16.0px < 23.8px: "Hainan" (text in panel map)']);
     expect(r.contrast).toEqual([expect.stringMatching(/"Hainan" \(text in panel map\) — #999999 on #666666$/)]);
@@ -246,14 +296,19 @@ describe('checkWall on synthetic pages', () => {
   it('reports scrollbars', async () => {
     await show(GMV, { outside: '<div style="width:2500px; height:10px"></div>' });
     const r = await checkWall(page);
-    expect(r.inside).toEqual([expect.stringMatching(/^document scrolls horizontally: scrollWidth 2500 > innerWidth 19\d\d$/), expect.stringMatching(/^document scrolls vertically/)]);
+    expect(r.inside).toEqual([
+      expect.stringMatching(/^document scrolls horizontally: scrollWidth 2500 > innerWidth 19\d\d$/),
+      expect.stringMatching(/^document scrolls vertically/),
+    ]);
   });
 
   it('checks aria-hidden text too, unless data-contrast-skip', async () => {
     const glyph = (attr: string): string =>
       `${GMV}<section class="panel" data-panel="rank" style="left:40px; top:460px; width:900px; height:200px"><p class="label">up <span class="arrow" aria-hidden="true" ${attr} style="color:#333a4a">▲</span></p></section>`;
     await show(glyph(''));
-    expect((await checkWall(page)).contrast).toEqual([expect.stringMatching(/^contrast 1\.\d\d:1 < 7:1: "▲" \(span\.arrow in panel rank\)/)]);
+    expect((await checkWall(page)).contrast).toEqual([
+      expect.stringMatching(/^contrast 1\.\d\d:1 < 7:1: "▲" \(span\.arrow in panel rank\)/),
+    ]);
     await show(glyph('data-contrast-skip'));
     expectWallClean(await checkWall(page));
   });

@@ -23,7 +23,11 @@ beforeAll(async () => {
       // ¥1,000, last year's ¥50,000 (the event parser adds it to the milestones), ¥100,000
       milestonesMinor: [100_000n, 5_000_000n, 10_000_000n],
       lastYearMinor: 5_000_000n,
-      lastYearCurve: [[0, 0n], [60, 1_000_000n], [600, 5_000_000n]],
+      lastYearCurve: [
+        [0, 0n],
+        [60, 1_000_000n],
+        [600, 5_000_000n],
+      ],
       flashSkus: [
         { sku: 'phone', name: 'Phone X', stock: 3 },
         { sku: 'tea', name: 'Tea', stock: 1000 },
@@ -73,7 +77,15 @@ describe('wall panels in Chromium', () => {
     expect(await page.getByTestId('passed-last-year').textContent()).toMatch(/超越去年全天 T\+00:0[1-9]:\d\d/);
 
     // Rankings on screen equal /api/state, in order.
-    await expect.poll(async () => page.getByTestId('ranking-region').locator('li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)), { timeout: 5000 })
+    await expect
+      .poll(
+        async () =>
+          page
+            .getByTestId('ranking-region')
+            .locator('li')
+            .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)),
+        { timeout: 5000 },
+      )
       .toEqual(['CN-SH=4900000', 'CN-ZJ=70000', 'CN-GD=50000']);
     const s = await apiState();
     expect(s.detail.regions.map((r) => `${r.key}=${r.gmvMinor}`)).toEqual(['CN-SH=4900000', 'CN-ZJ=70000', 'CN-GD=50000']);
@@ -98,11 +110,26 @@ describe('wall panels in Chromium', () => {
     await expect.poll(() => page.getByTestId('backlog').textContent()).toMatch(/Backlog\s*WH-HZ\s*3,800/);
 
     expect(await page.locator('[data-panel="alerts"] .flash.on').count()).toBe(0);
-    await w.redis.xadd(`${k}weather`, '*', 'id', 'sev1', 'region', 'CN-HE', 'severity', 'severe', 'kind', 'snow', 'text', 'Blizzard: line-haul suspended');
+    await w.redis.xadd(
+      `${k}weather`,
+      '*',
+      'id',
+      'sev1',
+      'region',
+      'CN-HE',
+      'severity',
+      'severe',
+      'kind',
+      'snow',
+      'text',
+      'Blizzard: line-haul suspended',
+    );
     await page.locator('[data-panel="alerts"] .flash.on').waitFor({ timeout: 5000 });
     expect(await page.getByTestId('alert').textContent()).toContain('Hebei · snow');
     // The map outlines the alert's province.
-    await expect.poll(() => page.locator('[data-testid="region-map"] [data-region="CN-HE"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid="region-map"] [data-region="CN-HE"]').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
 
     const toggle = page.getByTestId('sound-toggle');
     expect(await toggle.getAttribute('aria-pressed')).toBe('false'); // off by default

@@ -50,10 +50,25 @@ describe('wall in Chromium', () => {
       }
       await w.redis.xadd(`${k}orders`, '*', 'id', 'poison', 'amount', '1e309');
       await w.redis.xadd(`${k}logistics`, '*', 'id', 'l1', 'stage', 'dispatched', 'parcels', '1234');
-      await w.redis.xadd(`${k}weather`, '*', 'id', 'w1', 'region', 'CN-GD', 'severity', 'severe', 'kind', 'storm', 'text', '<img src=x onerror="window.__pwned=1">Typhoon');
+      await w.redis.xadd(
+        `${k}weather`,
+        '*',
+        'id',
+        'w1',
+        'region',
+        'CN-GD',
+        'severity',
+        'severe',
+        'kind',
+        'storm',
+        'text',
+        '<img src=x onerror="window.__pwned=1">Typhoon',
+      );
 
       const expected = formatMoney(sum, 2, 'CNY', 'zh-CN');
-      await page.waitForFunction((text) => document.querySelector('[data-testid="gmv"]')?.textContent === text, expected, { timeout: 10_000 });
+      await page.waitForFunction((text) => document.querySelector('[data-testid="gmv"]')?.textContent === text, expected, {
+        timeout: 10_000,
+      });
       expect(await page.getByTestId('gmv').getAttribute('data-exact')).toBe(sum.toString());
       await expect.poll(() => page.getByTestId('orders').textContent()).toBe('40');
       await expect.poll(() => page.getByTestId('parcels-dispatched').textContent()).toBe('1,234');
@@ -63,7 +78,9 @@ describe('wall in Chromium', () => {
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('.canvas img').count()).toBe(0);
 
-      const state = (await (await fetch(`${w.app.url}/api/state`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as { totals: { gmvMinor: string } };
+      const state = (await (await fetch(`${w.app.url}/api/state`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as {
+        totals: { gmvMinor: string };
+      };
       expect(state.totals.gmvMinor).toBe(sum.toString());
 
       await expectNoOverflow(page);
@@ -99,9 +116,13 @@ describe('wall in Chromium', () => {
     try {
       await w.redis.xadd(`${w.prefix}orders`, '*', 'id', 'a', 'amount', '88.80');
       const page = await openWall(w, 1920, 1080);
-      await page.waitForFunction(() => document.querySelector('[data-testid="gmv"]')?.textContent === '¥88.80', undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="gmv"]')?.textContent === '¥88.80', undefined, {
+        timeout: 10_000,
+      });
       await w.redis.del(`${w.prefix}orders`); // as if Redis came back without the stream
-      await expect.poll(() => page.getByTestId('alarm').textContent(), { timeout: 5000 }).toMatch(/历史数据丢失 · t[0-9a-f]+:orders · \d\d:\d\d:\d\d · 数字可能不完整/);
+      await expect
+        .poll(() => page.getByTestId('alarm').textContent(), { timeout: 5000 })
+        .toMatch(/历史数据丢失 · t[0-9a-f]+:orders · \d\d:\d\d:\d\d · 数字可能不完整/);
       expect(await page.getByTestId('gmv').textContent()).toBe('¥88.80');
       await expectNoOverflow(page);
       await page.screenshot({ path: `${SHOTS}/wall-alarm-1920x1080.png` });

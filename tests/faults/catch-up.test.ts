@@ -62,7 +62,9 @@ describe('catch-up after a source outage', () => {
     expect(acc.status).toBe(201);
     const exec = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     exec.on('pageerror', (e) => pageErrors.push(e.message));
-    expect((await exec.request.post(`${server.url}/api/login`, { data: { username: 'exec-catchup', password: 'Blue-Harbor-7421!' } })).status()).toBe(204);
+    expect(
+      (await exec.request.post(`${server.url}/api/login`, { data: { username: 'exec-catchup', password: 'Blue-Harbor-7421!' } })).status(),
+    ).toBe(204);
     await exec.goto(`${server.url}/`);
     await exec.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 15_000 });
     const rate1s = page.getByTestId('rate1s');
@@ -81,10 +83,14 @@ describe('catch-up after a source outage', () => {
     expect(await exec.getByTestId('exec-avg60').textContent()).toMatch(/^—/);
     expect(await exec.getByTestId('exec-ingest').textContent()).toMatch(/^—/);
     expect(await exec.getByTestId('rate1s').textContent()).toBe('—');
-    const during = await waitFor(async () => {
-      const s = await apiState(server!.url);
-      return s?.source.redis === 'down' && s.outages.at(-1)?.toMs === null ? s : undefined;
-    }, 10_000, 'the open outage in /api/state');
+    const during = await waitFor(
+      async () => {
+        const s = await apiState(server!.url);
+        return s?.source.redis === 'down' && s.outages.at(-1)?.toMs === null ? s : undefined;
+      },
+      10_000,
+      'the open outage in /api/state',
+    );
     expect(during.outages.at(-1)!.fromMs).toBeLessThanOrEqual(stopAt + 2000);
     await page.getByTestId('outage-key').waitFor({ timeout: 5000 });
     await page.screenshot({ path: `${SHOTS}/catch-up-during-outage-1920x1080.png` });
@@ -143,8 +149,12 @@ describe('catch-up after a source outage', () => {
 
     // The wall: rates known again, the same peak and orders as /api/state, the outage still marked.
     await expect.poll(async () => rate1s.textContent(), { timeout: 10_000 }).not.toBe('—');
-    await expect.poll(async () => digits(await page.locator('[data-testid="peak"] b').textContent()), { timeout: 10_000 }).toBe(String(peak));
-    await expect.poll(async () => digits(await page.getByTestId('orders').textContent()), { timeout: 10_000 }).toBe(String(s.totals.orders));
+    await expect
+      .poll(async () => digits(await page.locator('[data-testid="peak"] b').textContent()), { timeout: 10_000 })
+      .toBe(String(peak));
+    await expect
+      .poll(async () => digits(await page.getByTestId('orders').textContent()), { timeout: 10_000 })
+      .toBe(String(s.totals.orders));
     expect(await page.getByTestId('outage-key').count()).toBe(1);
     expectWallClean(await checkWall(page));
     await exec.getByTestId('exec-outage-key').waitFor({ timeout: 10_000 });

@@ -25,10 +25,14 @@ describe('a producer whose clock runs an hour fast writes its own entry IDs', ()
     const stamped = await c.xrange(k, '-', '+');
     expect(stamped.slice(2).every(([id]) => id.startsWith(`${ahead}-`))).toBe(true);
 
-    const s = await waitFor(async () => {
-      const st = await apiState(rig.server.url);
-      return st && st.orders === 3 && st.rejected === 2 ? st : undefined;
-    }, 15_000, 'r1, h1, h2 counted and two rejections');
+    const s = await waitFor(
+      async () => {
+        const st = await apiState(rig.server.url);
+        return st && st.orders === 3 && st.rejected === 2 ? st : undefined;
+      },
+      15_000,
+      'r1, h1, h2 counted and two rejections',
+    );
     expect(s.totals.gmvMinor).toBe('800');
     expect(s.totals.duplicates).toBe(1);
     expect(s.totals.rejectedByReason).toEqual({ id_in_future: 1, ts_out_of_range: 1 });
@@ -40,10 +44,14 @@ describe('a producer whose clock runs an hour fast writes its own entry IDs', ()
     const h = await health(rig.server.url);
     expect(h?.status).toBe(503);
 
-    const dead = await waitFor(async () => {
-      const d = await c.xrange('wr:dead', '-', '+');
-      return d.length === 2 ? d : undefined;
-    }, 10_000, 'two dead letters');
+    const dead = await waitFor(
+      async () => {
+        const d = await c.xrange('wr:dead', '-', '+');
+        return d.length === 2 ? d : undefined;
+      },
+      10_000,
+      'two dead letters',
+    );
     const future = dead.map(([, f]) => f).find((f) => f[f.indexOf('code') + 1] === 'id_in_future')!;
     expect(future[future.indexOf('entry') + 1]).toBe(`${ahead}-0`);
     expect(future).toContain('skew1');

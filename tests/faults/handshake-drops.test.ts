@@ -46,7 +46,11 @@ describe('clients that drop mid-handshake', () => {
     const url = server.url;
     await waitFor(async () => ((await health(url))?.status === 200 ? true : undefined), 20_000, 'the server to be healthy');
     // Two cookies whose check reads Redis: an account's session, and a wall's (from /wall?token=).
-    const login = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: url }, body: JSON.stringify({ username: 'nightlead', password: 'Copper-Lantern-8841!' }) });
+    const login = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: url },
+      body: JSON.stringify({ username: 'nightlead', password: 'Copper-Lantern-8841!' }),
+    });
     expect(login.status).toBe(204);
     const wall = await fetch(`${url}/wall?token=${encodeURIComponent(FAULT_VIEWER_TOKEN)}`, { redirect: 'manual' });
     const cookies = [login.headers.get('set-cookie')!.split(';')[0]!, wall.headers.get('set-cookie')!.split(';')[0]!];

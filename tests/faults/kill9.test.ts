@@ -27,7 +27,9 @@ describe('kill -9 during heavy ingest', () => {
     const final = await drained(rig.server.url, l.orders);
     await sleep(300);
     const settled = (await apiState(rig.server.url))!;
-    process.stdout.write(`kill9: ${kills} kills, ${l.orders} distinct orders (${Math.round(l.orders / fedSeconds)}/s), ${l.duplicatesWritten} retried ids, ${l.entries} entries\n`);
+    process.stdout.write(
+      `kill9: ${kills} kills, ${l.orders} distinct orders (${Math.round(l.orders / fedSeconds)}/s), ${l.duplicatesWritten} retried ids, ${l.entries} entries\n`,
+    );
     expect(kills).toBe(10);
     expect(final.orders).toBe(l.orders);
     expect(settled.totals.gmvMinor).toBe(l.gmvMinor.toString());

@@ -32,7 +32,11 @@ async function start(i: number): Promise<ServerProcess> {
 }
 
 const admin = (s: ServerProcess, path: string, method: string, body?: unknown): Promise<Response> =>
-  fetch(`${s.url}/api/admin/${path}`, { method, headers: { ...ADMIN, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  fetch(`${s.url}/api/admin/${path}`, {
+    method,
+    headers: { ...ADMIN, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
 
 /**
  * Milliseconds from `act` until `ev` arrives on `s` (printed: tens of ms on a quiet machine; the
@@ -44,7 +48,12 @@ async function reaches(s: TestSocket, ev: 'banner' | 'reload' | 'disconnect', ac
   const t0 = Date.now();
   const done = await act();
   const status = done instanceof Response ? ` (the action answered ${done.status})` : '';
-  await Promise.race([got, sleep(5000).then(() => Promise.reject(new Error(`${ev} did not reach the other node's socket within 5 s${status}; connected: ${s.connected}`)))]).catch((e: Error) => {
+  await Promise.race([
+    got,
+    sleep(5000).then(() =>
+      Promise.reject(new Error(`${ev} did not reach the other node's socket within 5 s${status}; connected: ${s.connected}`)),
+    ),
+  ]).catch((e: Error) => {
     process.stdout.write(`A LOG\n${a.log().slice(-2500)}\nB LOG\n${b.log().slice(-2500)}\n`);
     throw e;
   });
@@ -96,15 +105,19 @@ describe('two servers on one key prefix', () => {
     const reload = await reaches(onA, 'reload', () => admin(b, 'reload', 'POST'));
     const created = (await (await admin(a, 'tokens', 'POST', { name: 'Hall C' })).json()) as { token: string; info: { id: string } };
     // The standby learns of new tokens by its periodic refresh (5 s); revocation is what must be fast.
-    const device = await waitFor(async () => {
-      const s = connectClient(b.url, created.token);
-      sockets.push(s);
-      const ok = await new Promise<boolean>((res) => {
-        s.once('connect', () => res(true));
-        s.once('connect_error', () => res(false));
-      });
-      return ok ? s : undefined;
-    }, 10_000, 'the new token accepted by the standby');
+    const device = await waitFor(
+      async () => {
+        const s = connectClient(b.url, created.token);
+        sockets.push(s);
+        const ok = await new Promise<boolean>((res) => {
+          s.once('connect', () => res(true));
+          s.once('connect_error', () => res(false));
+        });
+        return ok ? s : undefined;
+      },
+      10_000,
+      'the new token accepted by the standby',
+    );
     const revoked = await reaches(device, 'disconnect', () => admin(a, `tokens/${created.info.id}`, 'DELETE'));
     process.stdout.write(`lease (processes): banner ${banner} ms, reload ${reload} ms, revocation ${revoked} ms across nodes\n`);
     await admin(a, 'banner', 'DELETE');
@@ -143,7 +156,11 @@ describe('two servers on one key prefix', () => {
     const afterStop = Date.now() - stoppedAt;
     const tokenA2 = await leaseToken(a);
     expect(tokenA2).toBeGreaterThan(tokenB);
-    await waitFor(async () => ((await checkpointFence()) === tokenA2 ? true : undefined), 5000, 'a checkpoint by the owner after the takeover');
+    await waitFor(
+      async () => ((await checkpointFence()) === tokenA2 ? true : undefined),
+      5000,
+      'a checkpoint by the owner after the takeover',
+    );
     await sleep(1000);
 
     // 3. Resume the paused one: it tries to write (its timers were due), Redis refuses, it learns it
@@ -204,7 +221,11 @@ describe('two servers on one key prefix', () => {
     expect([...ranInScripts]).toContain('script: GET');
     for (const c of ranInScripts) expect(['script: GET', 'script: XRANGE'], c).toContain(c);
     // MULTI/EXEC wrap the history probe (XINFO + XREAD): MONITOR lists each command inside on its own.
-    for (const c of direct) expect(['EVALSHA', 'EVAL', 'GET', 'XREAD', 'MULTI', 'EXEC', 'XINFO', 'HGETALL', 'EXISTS', 'PING', 'INFO', 'CLIENT', 'QUIT', 'SELECT'], c).toContain(c);
+    for (const c of direct)
+      expect(
+        ['EVALSHA', 'EVAL', 'GET', 'XREAD', 'MULTI', 'EXEC', 'XINFO', 'HGETALL', 'EXISTS', 'PING', 'INFO', 'CLIENT', 'QUIT', 'SELECT'],
+        c,
+      ).toContain(c);
     const refusedWrites = (b.log().match(/refused: fencing token/g) ?? []).length;
 
     await sleep(500);

@@ -19,10 +19,14 @@ describe('an entry with a 64 MB field', () => {
     const big1 = (await c.xadd(k, '*', 'id', 'big1', 'amount', '1.00', 'note', note))!;
     await c.xadd(k, '*', 'id', 'a2', 'amount', '2.00');
 
-    const s1 = await waitFor(async () => {
-      const st = await apiState(rig.server.url);
-      return st && st.orders === 2 && st.rejected === 1 ? st : undefined;
-    }, 60_000, 'a1 and a2 counted, big1 rejected');
+    const s1 = await waitFor(
+      async () => {
+        const st = await apiState(rig.server.url);
+        return st && st.orders === 2 && st.rejected === 1 ? st : undefined;
+      },
+      60_000,
+      'a1 and a2 counted, big1 rejected',
+    );
     expect(s1.totals.gmvMinor).toBe('300');
     expect(s1.totals.rejectedByReason).toEqual({ entry_too_large: 1 });
     const alarm = s1.alarms.find((a) => a.kind === 'entry_too_large');
@@ -34,22 +38,34 @@ describe('an entry with a 64 MB field', () => {
     await c.config('SET', 'client-output-buffer-limit', 'normal 16mb 16mb 0');
     const big2 = (await c.xadd(k, '*', 'id', 'big2', 'amount', '1.00', 'note', note))!;
     await c.xadd(k, '*', 'id', 'a3', 'amount', '3.00');
-    const s2 = await waitFor(async () => {
-      const st = await apiState(rig.server.url);
-      return st && st.orders === 3 && st.rejected === 2 ? st : undefined;
-    }, 60_000, 'a3 counted past big2');
+    const s2 = await waitFor(
+      async () => {
+        const st = await apiState(rig.server.url);
+        return st && st.orders === 3 && st.rejected === 2 ? st : undefined;
+      },
+      60_000,
+      'a3 counted past big2',
+    );
     expect(s2.totals.gmvMinor).toBe('600');
     expect(s2.totals.rejectedByReason).toEqual({ entry_too_large: 2 });
-    const h = await waitFor(async () => {
-      const r = await health(rig.server.url);
-      return r?.body.redis === 'up' ? r : undefined;
-    }, 15_000, 'health: Redis up');
+    const h = await waitFor(
+      async () => {
+        const r = await health(rig.server.url);
+        return r?.body.redis === 'up' ? r : undefined;
+      },
+      15_000,
+      'health: Redis up',
+    );
     expect(h.status).toBe(503); // the alarm holds until acknowledged
 
-    const dead = await waitFor(async () => {
-      const d = await c.xrange('wr:dead', '-', '+');
-      return d.length === 2 ? d : undefined;
-    }, 10_000, 'two dead letters');
+    const dead = await waitFor(
+      async () => {
+        const d = await c.xrange('wr:dead', '-', '+');
+        return d.length === 2 ? d : undefined;
+      },
+      10_000,
+      'two dead letters',
+    );
     for (const [, f] of dead) {
       expect(f[f.indexOf('code') + 1]).toBe('entry_too_large');
       expect(letterBytes(f)).toBeLessThan(4096);

@@ -27,22 +27,30 @@ type Health = { alarms: { kind: string; stream: string }[] };
 /** Waits until the server has read every stream to its end. */
 async function caughtUp(r: Redis, url: string): Promise<void> {
   const last = await Promise.all(STREAMS.map(async (k) => (await r.xrevrange(k, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0'));
-  await waitFor(async () => {
-    const s = await apiState(url);
-    return s && STREAMS.every((k, i) => s.cursors[k] === last[i]) ? true : undefined;
-  }, 15_000, 'the server to read every stream');
+  await waitFor(
+    async () => {
+      const s = await apiState(url);
+      return s && STREAMS.every((k, i) => s.cursors[k] === last[i]) ? true : undefined;
+    },
+    15_000,
+    'the server to read every stream',
+  );
 }
 
 describe('trimmed while the server is paused', () => {
   it('every trimming command, one stream each, raised within seconds of SIGCONT', async () => {
     redis = await startRedis();
-    server = await spawnServer(serverEnv(redis.url, new Date().toISOString(), { WARROOM_HISTORY_CHECK_MS: '1000', WARROOM_READ_BLOCK_MS: '200' }), await freePort());
+    server = await spawnServer(
+      serverEnv(redis.url, new Date().toISOString(), { WARROOM_HISTORY_CHECK_MS: '1000', WARROOM_READ_BLOCK_MS: '200' }),
+      await freePort(),
+    );
     const r = new Redis(redis.url);
     const figures: string[] = [];
     try {
       // Two rounds: five streams, eight commands.
       for (const round of [trimCases.slice(0, 5), trimCases.slice(5)]) {
-        for (const k of STREAMS) for (let i = 0; i < 3; i++) await r.xadd(k, '*', 'id', `${k}-${Date.now()}-${i}`, 'amount', '1.00', 'visitors', '1');
+        for (const k of STREAMS)
+          for (let i = 0; i < 3; i++) await r.xadd(k, '*', 'id', `${k}-${Date.now()}-${i}`, 'amount', '1.00', 'visitors', '1');
         await caughtUp(r, server.url);
         const before = ((await health(server.url))?.body as Health | undefined)?.alarms.length ?? 0;
 
@@ -53,17 +61,23 @@ describe('trimmed while the server is paused', () => {
         const resumed = Date.now();
 
         const seen = new Map<string, number>();
-        await waitFor(async () => {
-          const alarms = ((await health(server!.url))?.body as Health | undefined)?.alarms.slice(before) ?? [];
-          for (const a of alarms) if (a.kind === 'history_trimmed' && !seen.has(a.stream)) seen.set(a.stream, Date.now() - resumed);
-          return seen.size === round.length ? true : undefined;
-        }, 20_000, 'an alarm per trimmed stream');
+        await waitFor(
+          async () => {
+            const alarms = ((await health(server!.url))?.body as Health | undefined)?.alarms.slice(before) ?? [];
+            for (const a of alarms) if (a.kind === 'history_trimmed' && !seen.has(a.stream)) seen.set(a.stream, Date.now() - resumed);
+            return seen.size === round.length ? true : undefined;
+          },
+          20_000,
+          'an alarm per trimmed stream',
+        );
         round.forEach((t, i) => figures.push(`${t.name} (${lost[i]} lost): ${seen.get(STREAMS[i]!)} ms after SIGCONT`));
         const kinds = ((await health(server.url))!.body as Health).alarms.map((a) => a.kind);
         expect(kinds.every((k) => k === 'history_trimmed')).toBe(true);
         // Each with the exact number of entries it lost.
         const st = (await apiState(server.url))!;
-        round.forEach((_t, i) => expect(st.alarms.find((a) => a.stream === STREAMS[i] && a.detail.startsWith(`${lost[i]} entries were trimmed`))).toBeDefined());
+        round.forEach((_t, i) =>
+          expect(st.alarms.find((a) => a.stream === STREAMS[i] && a.detail.startsWith(`${lost[i]} entries were trimmed`))).toBeDefined(),
+        );
       }
       process.stdout.write(`trimmed while paused 3 s (WARROOM_HISTORY_CHECK_MS=1000):\n  ${figures.join('\n  ')}\n`);
       expect((await health(server.url))!.status).toBe(503);

@@ -47,7 +47,16 @@ describe('poison input', () => {
       valid++;
     }
     // A batch with one bad item among good ones: the good ones count.
-    await c.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'g1', amount: '2.00' }, { id: 'g2', amount: '1e3' }, { id: 'g3', amount: '3.00' }]));
+    await c.xadd(
+      `${k}orders`,
+      '*',
+      'batch',
+      JSON.stringify([
+        { id: 'g1', amount: '2.00' },
+        { id: 'g2', amount: '1e3' },
+        { id: 'g3', amount: '3.00' },
+      ]),
+    );
     validMinor += 500n;
     valid += 2;
     expected.bad_amount = (expected.bad_amount ?? 0) + 1;
@@ -57,16 +66,24 @@ describe('poison input', () => {
     expected.bad_stage = 1;
     const rejectedTotal = Object.values(expected).reduce((a, b) => a + b, 0);
 
-    const s = await waitFor(async () => {
-      const st = await apiState(rig.server.url);
-      return st && st.orders === valid && st.rejected === rejectedTotal ? st : undefined;
-    }, 15_000, 'every entry judged');
+    const s = await waitFor(
+      async () => {
+        const st = await apiState(rig.server.url);
+        return st && st.orders === valid && st.rejected === rejectedTotal ? st : undefined;
+      },
+      15_000,
+      'every entry judged',
+    );
     expect(s.totals.gmvMinor).toBe(validMinor.toString());
     expect(s.totals.rejectedByReason).toEqual(expected);
-    const dead = await waitFor(async () => {
-      const d = await c.xrange(`${k}dead`, '-', '+');
-      return d.length === rejectedTotal ? d : undefined;
-    }, 10_000, 'all dead letters');
+    const dead = await waitFor(
+      async () => {
+        const d = await c.xrange(`${k}dead`, '-', '+');
+        return d.length === rejectedTotal ? d : undefined;
+      },
+      10_000,
+      'all dead letters',
+    );
     const codes: Record<string, number> = {};
     for (const [, f] of dead) {
       const code = f[f.indexOf('code') + 1]!;

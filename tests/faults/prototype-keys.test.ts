@@ -46,7 +46,8 @@ beforeAll(async () => {
     add(sums.category, cat, minor);
     orders++;
     const amount = `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
-    if (i % 5 === 0) p.xadd('wr:orders', '*', 'batch', JSON.stringify([{ id: `o${i}`, amount, channel: ch, category: cat, region: REGIONS[i % 3] }]));
+    if (i % 5 === 0)
+      p.xadd('wr:orders', '*', 'batch', JSON.stringify([{ id: `o${i}`, amount, channel: ch, category: cat, region: REGIONS[i % 3] }]));
     else p.xadd('wr:orders', '*', 'id', `o${i}`, 'amount', amount, 'channel', ch, 'category', cat, 'region', REGIONS[i % 3]!);
   }
   WAREHOUSES.forEach((wh, j) => {
@@ -72,16 +73,25 @@ afterAll(async () => {
 });
 
 async function counted(): Promise<ApiState> {
-  return waitFor(async () => {
-    const s = await apiState(rig.server.url);
-    const pays = s ? Object.values(s.payments).reduce((n, v) => n + v.ok + v.failed, 0) : 0;
-    return s && s.orders === orders && s.parcels.dispatched === 300 && pays === [...paid.values()].reduce((a, b) => a + b, 0) ? s : undefined;
-  }, 20_000, 'every entry counted');
+  return waitFor(
+    async () => {
+      const s = await apiState(rig.server.url);
+      const pays = s ? Object.values(s.payments).reduce((n, v) => n + v.ok + v.failed, 0) : 0;
+      return s && s.orders === orders && s.parcels.dispatched === 300 && pays === [...paid.values()].reduce((a, b) => a + b, 0)
+        ? s
+        : undefined;
+    },
+    20_000,
+    'every entry counted',
+  );
 }
 
 function expectExact(s: ApiState): void {
   expect(s.rejected).toBe(0);
-  for (const [dim, rows] of [['channel', s.breakdowns.channels], ['category', s.breakdowns.categories]] as const) {
+  for (const [dim, rows] of [
+    ['channel', s.breakdowns.channels],
+    ['category', s.breakdowns.categories],
+  ] as const) {
     expect(new Map(rows.map((r) => [r.key, BigInt(r.gmvMinor)])), dim).toEqual(sums[dim]);
   }
   expect(new Map(s.breakdowns.warehouses.map((w) => [w.key, w.picked - w.dispatched]))).toEqual(backlog);
@@ -90,16 +100,38 @@ function expectExact(s: ApiState): void {
 }
 
 async function wallShowsNames(page: Page, s: ApiState): Promise<void> {
-  for (const [col, rows] of [['channel', s.detail.channels], ['category', s.detail.categories]] as const) {
+  for (const [col, rows] of [
+    ['channel', s.detail.channels],
+    ['category', s.detail.categories],
+  ] as const) {
     const want = rows.slice(0, 4).map((r) => `${r.key}=${r.gmvMinor}`);
-    await expect.poll(() => page.getByTestId(`ranking-${col}`).locator('li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)), { timeout: 10_000 }).toEqual(want);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId(`ranking-${col}`)
+            .locator('li')
+            .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)),
+        { timeout: 10_000 },
+      )
+      .toEqual(want);
     expect(await page.getByTestId(`ranking-${col}`).locator('.name').allTextContents()).toEqual(rows.slice(0, 4).map((r) => r.key));
   }
   const wh = [...backlog].sort((a, b) => b[1] - a[1]);
-  await expect.poll(() => page.getByTestId('backlog').locator('.row').evaluateAll((els) => els.map((e) => `${e.querySelector('.wk')?.textContent} ${e.querySelector('b')?.textContent}`)), { timeout: 10_000 })
+  await expect
+    .poll(
+      () =>
+        page
+          .getByTestId('backlog')
+          .locator('.row')
+          .evaluateAll((els) => els.map((e) => `${e.querySelector('.wk')?.textContent} ${e.querySelector('b')?.textContent}`)),
+      { timeout: 10_000 },
+    )
     .toEqual(wh.map(([k, n]) => `${k} ${formatCompactCount(n, 'zh-CN')}`));
   for (const ch of PAY) {
-    await expect.poll(() => page.getByTestId(`pay-${ch}`).textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^\\s*${ch}\\s*100\\.0%\\s*$`));
+    await expect
+      .poll(() => page.getByTestId(`pay-${ch}`).textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`^\\s*${ch}\\s*100\\.0%\\s*$`));
   }
   const text = (await page.getByTestId('canvas').textContent()) ?? '';
   expect(text).not.toMatch(/function|\[object|undefined|NaN/);
@@ -117,22 +149,42 @@ describe('keys named like Object.prototype members, from outside', () => {
     await wall.screenshot({ path: 'tests/.artifacts/screenshots/prototype-keys-wall-1920x1080.png' });
 
     const exec = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    const login = await exec.request.post(`${rig.server.url}/api/login`, { data: { username: 'exec-proto', password: 'Blue-Harbor-7421!' } });
+    const login = await exec.request.post(`${rig.server.url}/api/login`, {
+      data: { username: 'exec-proto', password: 'Blue-Harbor-7421!' },
+    });
     expect(login.status()).toBe(204);
     await exec.goto(`${rig.server.url}/`);
     await exec.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 15_000 });
-    for (const [dim, rows] of [['channel', s.detail.channels], ['category', s.detail.categories]] as const) {
+    for (const [dim, rows] of [
+      ['channel', s.detail.channels],
+      ['category', s.detail.categories],
+    ] as const) {
       const group = exec.getByTestId(`exec-rank-${dim}`);
-      await expect.poll(() => group.locator('button').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)), { timeout: 10_000 })
+      await expect
+        .poll(
+          () => group.locator('button').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)),
+          { timeout: 10_000 },
+        )
         .toEqual(rows.map((r) => `${r.key}=${r.gmvMinor}`));
       expect(await group.locator('.name').allTextContents()).toEqual(rows.map((r) => r.key));
     }
     // The slice of the category "__proto__": its channels by name, the figures of /api/drill.
     await exec.getByTestId('exec-rank-category').locator('button[data-key="__proto__"]').click();
-    const drill = (await (await exec.request.get(`${rig.server.url}/api/drill?dim=category&key=__proto__`)).json()) as { gmvMinor: string; channels: { key: string; gmvMinor: string }[] };
+    const drill = (await (await exec.request.get(`${rig.server.url}/api/drill?dim=category&key=__proto__`)).json()) as {
+      gmvMinor: string;
+      channels: { key: string; gmvMinor: string }[];
+    };
     expect(drill.gmvMinor).toBe(sums.category.get('__proto__')!.toString());
     await expect.poll(() => exec.getByTestId('drill-gmv').getAttribute('data-exact'), { timeout: 10_000 }).toBe(drill.gmvMinor);
-    await expect.poll(() => exec.getByTestId('drill-channel').locator('li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)), { timeout: 10_000 })
+    await expect
+      .poll(
+        () =>
+          exec
+            .getByTestId('drill-channel')
+            .locator('li')
+            .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-key')}=${e.getAttribute('data-gmv')}`)),
+        { timeout: 10_000 },
+      )
       .toEqual(drill.channels.map((r) => `${r.key}=${r.gmvMinor}`));
     expect(await exec.getByTestId('drill-channel').locator('.name').allTextContents()).toEqual(drill.channels.map((r) => r.key));
     expect(await exec.getByTestId('filter-chip').textContent()).toContain('__proto__');

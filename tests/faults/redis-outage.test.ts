@@ -33,11 +33,15 @@ async function outage(o: Outage): Promise<void> {
   const down = Date.now();
   if (o.kind === 'stop') await redis.terminate();
   else redis.proc.kill('SIGSTOP');
-  const seen = await waitFor(async () => {
-    const h = await health(server!.url);
-    const s = await apiState(server!.url);
-    return h?.status === 503 && s?.source.staleSinceMs != null ? s : undefined;
-  }, 10_000, 'health and state to show the outage');
+  const seen = await waitFor(
+    async () => {
+      const h = await health(server!.url);
+      const s = await apiState(server!.url);
+      return h?.status === 503 && s?.source.staleSinceMs != null ? s : undefined;
+    },
+    10_000,
+    'health and state to show the outage',
+  );
   const noticedMs = Date.now() - down;
   await sleep(Math.max(0, o.downMs - (Date.now() - down)));
   const rssDuring = rssKiB(server.proc.pid!);
@@ -74,6 +78,10 @@ async function outage(o: Outage): Promise<void> {
 
 describe('Redis outages mid-feed', () => {
   it('Redis stopped for 5 s', () => outage({ name: 'stop 5 s', downMs: 5000, kind: 'stop' }), 120_000);
-  it('Redis paused (SIGSTOP) for 30 s: a half-open connection', () => outage({ name: 'SIGSTOP 30 s', downMs: 30_000, kind: 'pause' }), 150_000);
+  it(
+    'Redis paused (SIGSTOP) for 30 s: a half-open connection',
+    () => outage({ name: 'SIGSTOP 30 s', downMs: 30_000, kind: 'pause' }),
+    150_000,
+  );
   it('Redis stopped for 60 s', () => outage({ name: 'stop 60 s', downMs: 60_000, kind: 'stop' }), 180_000);
 });

@@ -32,7 +32,8 @@ describe('clients that do not read', () => {
     const url = server.url;
     const pid = server.proc.pid!;
     await waitFor(async () => ((await health(url))?.status === 200 ? true : undefined), 20_000, 'the server to be healthy');
-    const snapshotBytes = (await (await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` } })).text()).length;
+    const snapshotBytes = (await (await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` } })).text())
+      .length;
 
     const bystander: TestSocket = connectClient(url, FAULT_VIEWER_TOKEN);
     cleanup.push(() => bystander.close());

@@ -14,7 +14,9 @@ import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../..
 
 const rig = useFaultRig();
 const clients: Socket[] = [];
-beforeAll(() => waitFor(async () => ((await health(rig.server.url))?.status === 200 ? true : undefined), 20_000, 'the server to be healthy'));
+beforeAll(() =>
+  waitFor(async () => ((await health(rig.server.url))?.status === 200 ? true : undefined), 20_000, 'the server to be healthy'),
+);
 afterAll(() => {
   for (const c of clients) c.close();
 });
@@ -60,7 +62,8 @@ describe('raw long-polling requests', () => {
     // Ticks keep coming over polling, and a resync is answered.
     expect((await poll(url, hs.sid!, { method: 'POST', body: '427["resync"]' })).body).toBe('ok');
     let more = '';
-    for (let i = 0; i < 20 && !(more.includes('"tick"') && more.includes('437[{"kind":"snapshot"')); i++) more += (await poll(url, hs.sid!, { method: 'GET' })).body;
+    for (let i = 0; i < 20 && !(more.includes('"tick"') && more.includes('437[{"kind":"snapshot"')); i++)
+      more += (await poll(url, hs.sid!, { method: 'GET' })).body;
     expect(more).toContain('42["tick",');
     expect(more).toContain('437[{"kind":"snapshot"');
     // Two GETs at once: engine.io closes that session, the process stays.

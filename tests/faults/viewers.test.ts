@@ -44,7 +44,12 @@ describe('viewers through a server crash', () => {
       await feed.stop();
       const l = feed.ledger;
       const s = await drained(rig.server.url, l.orders, 30_000);
-      await waitFor(() => (viewers.every((v) => v.store.totals?.gmvMinor === s.totals.gmvMinor && v.store.totals.orders === s.orders) ? true : undefined), 10_000, 'viewers converged');
+      await waitFor(
+        () =>
+          viewers.every((v) => v.store.totals?.gmvMinor === s.totals.gmvMinor && v.store.totals.orders === s.orders) ? true : undefined,
+        10_000,
+        'viewers converged',
+      );
       clearInterval(sampler);
 
       const back = viewers.map((v) => v.liveAgainAt - restartedAt).sort((a, b) => a - b);

@@ -48,7 +48,10 @@ async function rig(): Promise<Rig> {
     server: null,
     async start(extra = {}) {
       // A short lease: after kill -9 the restarted server waits for the dead one's lease to expire.
-      x.server = await spawnServer(serverEnv(redis.url, T0, { WARROOM_HISTORY_CHECK_MS: '500', WARROOM_LEASE_MS: '1000', ...extra }), x.port);
+      x.server = await spawnServer(
+        serverEnv(redis.url, T0, { WARROOM_HISTORY_CHECK_MS: '500', WARROOM_LEASE_MS: '1000', ...extra }),
+        x.port,
+      );
       await whenOwner(x.server.url);
       return x.server;
     },
@@ -64,7 +67,8 @@ async function close(x: Rig | undefined): Promise<void> {
 
 async function feed(r: Redis, n: number, from = 0): Promise<void> {
   const p = r.pipeline();
-  for (let i = from; i < from + n; i++) p.xadd('wr:orders', '*', 'id', `o${i}`, 'amount', '12.50', 'region', 'CN-GD', 'channel', 'app', 'category', 'beauty');
+  for (let i = from; i < from + n; i++)
+    p.xadd('wr:orders', '*', 'id', `o${i}`, 'amount', '12.50', 'region', 'CN-GD', 'channel', 'app', 'category', 'beauty');
   await p.exec();
 }
 
@@ -115,42 +119,70 @@ describe('a checkpoint that is valid JSON with wrong inner types', () => {
   it.each<[string, (cp: SavedJson, r: Redis) => Promise<void> | void, RegExp]>([
     ['aggregate.rolling = "x"', (cp) => void (cp.aggregate.parts.orders.rolling = 'x'), /aggregate\.parts\.orders\.rolling/],
     ['dedupe.orders.gen = "1"', (cp) => void (cp.aggregate.dedupe.orders.gen = '1'), /dedupe state of orders/],
-    ['parcels.picked = "3" (a number as a string)', (cp) => void (cp.aggregate.parts.logistics.parcels.picked = '3'), /aggregate\.parts\.logistics\.parcels\.picked/],
-    ['a region row count as a string', (cp) => void (cp.aggregate.parts.orders.breakdowns.regions[0]![2] = '20'), /breakdowns\.regions\[0\]\[2\]/],
-    ['a milestone time as a string', (cp) => void (cp.aggregate.parts.orders.milestones[0]!.reachedAtMs = 'yesterday'), /milestones\[0\]\.reachedAtMs/],
-    ['the series hash replaced by a string (WRONGTYPE)', async (_cp, r) => void (await r.multi().del('wr:ckpt:series').set('wr:ckpt:series', 'x').exec()), /wrong Redis type/],
-    ['a series second as a string', async (_cp, r) => void (await r.hset('wr:ckpt:series', '0', JSON.stringify({ orders: ['1'], gmvMinor: [1250] }))), /series chunk 0\.orders\[0\]/],
-  ])('%s: the start succeeds, recounts exactly, raises checkpoint_corrupt and /healthz answers 503 until acknowledged', async (_what, corrupt, where) => {
-    if (!x.server) {
-      await x.start();
-      await feed(x.r, 20);
-      await drained(x.server!.url, 20);
-    }
-    await x.server!.stop(); // a clean stop saves a last checkpoint
-    const cp = await checkpointWith(x.r, 20);
-    await corrupt(cp, x.r);
-    await x.r.set('wr:ckpt', JSON.stringify(cp));
+    [
+      'parcels.picked = "3" (a number as a string)',
+      (cp) => void (cp.aggregate.parts.logistics.parcels.picked = '3'),
+      /aggregate\.parts\.logistics\.parcels\.picked/,
+    ],
+    [
+      'a region row count as a string',
+      (cp) => void (cp.aggregate.parts.orders.breakdowns.regions[0]![2] = '20'),
+      /breakdowns\.regions\[0\]\[2\]/,
+    ],
+    [
+      'a milestone time as a string',
+      (cp) => void (cp.aggregate.parts.orders.milestones[0]!.reachedAtMs = 'yesterday'),
+      /milestones\[0\]\.reachedAtMs/,
+    ],
+    [
+      'the series hash replaced by a string (WRONGTYPE)',
+      async (_cp, r) => void (await r.multi().del('wr:ckpt:series').set('wr:ckpt:series', 'x').exec()),
+      /wrong Redis type/,
+    ],
+    [
+      'a series second as a string',
+      async (_cp, r) => void (await r.hset('wr:ckpt:series', '0', JSON.stringify({ orders: ['1'], gmvMinor: [1250] }))),
+      /series chunk 0\.orders\[0\]/,
+    ],
+  ])(
+    '%s: the start succeeds, recounts exactly, raises checkpoint_corrupt and /healthz answers 503 until acknowledged',
+    async (_what, corrupt, where) => {
+      if (!x.server) {
+        await x.start();
+        await feed(x.r, 20);
+        await drained(x.server!.url, 20);
+      }
+      await x.server!.stop(); // a clean stop saves a last checkpoint
+      const cp = await checkpointWith(x.r, 20);
+      await corrupt(cp, x.r);
+      await x.r.set('wr:ckpt', JSON.stringify(cp));
 
-    const s = await x.start();
-    const st = await drained(s.url, 20, 30_000);
-    expect(st.orders).toBe(20);
-    expect(st.totals.gmvMinor).toBe('25000');
-    expect(st.breakdowns.regions).toEqual([{ key: 'CN-GD', gmvMinor: '25000', orders: 20 }]);
-    expect(st.parcels.picked).toBe(0);
-    const alarm = st.alarms.find((a) => a.kind === 'checkpoint_corrupt' && a.ackedAtMs === null);
-    expect(alarm?.detail).toMatch(where);
-    expect(s.log()).toMatch(/checkpoint unusable, recounting from the streams/);
-    expect(s.log()).toMatch(/ALARM checkpoint_corrupt/);
-    expect((await health(s.url))?.status).toBe(503);
-    expect(await x.r.keys('wr:ckpt-aside:*')).not.toEqual([]);
+      const s = await x.start();
+      const st = await drained(s.url, 20, 30_000);
+      expect(st.orders).toBe(20);
+      expect(st.totals.gmvMinor).toBe('25000');
+      expect(st.breakdowns.regions).toEqual([{ key: 'CN-GD', gmvMinor: '25000', orders: 20 }]);
+      expect(st.parcels.picked).toBe(0);
+      const alarm = st.alarms.find((a) => a.kind === 'checkpoint_corrupt' && a.ackedAtMs === null);
+      expect(alarm?.detail).toMatch(where);
+      expect(s.log()).toMatch(/checkpoint unusable, recounting from the streams/);
+      expect(s.log()).toMatch(/ALARM checkpoint_corrupt/);
+      expect((await health(s.url))?.status).toBe(503);
+      expect(await x.r.keys('wr:ckpt-aside:*')).not.toEqual([]);
 
-    await ack(s.url, alarm!.id);
-    const h = await waitUntil(async () => {
-      const hh = await health(s.url);
-      return hh?.status === 200 ? hh : undefined;
-    }, 10_000, 'health 200 after the acknowledgement');
-    expect(h.body.alarms).toEqual([]);
-  }, 90_000);
+      await ack(s.url, alarm!.id);
+      const h = await waitUntil(
+        async () => {
+          const hh = await health(s.url);
+          return hh?.status === 200 ? hh : undefined;
+        },
+        10_000,
+        'health 200 after the acknowledgement',
+      );
+      expect(h.body.alarms).toEqual([]);
+    },
+    90_000,
+  );
 });
 
 describe('garbage in the banner and event-override keys', () => {
@@ -196,7 +228,9 @@ describe('garbage in the banner and event-override keys', () => {
     const s = await x.start();
     const st = (await apiState(s.url))!;
     expect(st.event.t0Ms).toBe(t0);
-    expect(st.alarms.filter((a) => a.kind === 'config_garbage' && a.ackedAtMs === null).map((a) => a.detail)).toContainEqual(expect.stringMatching(/targetMinor/));
+    expect(st.alarms.filter((a) => a.kind === 'config_garbage' && a.ackedAtMs === null).map((a) => a.detail)).toContainEqual(
+      expect.stringMatching(/targetMinor/),
+    );
   }, 60_000);
 });
 
@@ -259,10 +293,14 @@ describe('an alarm raised while running', () => {
     await feed(x.r, 5);
     await drained(s.url, 5);
     await x.r.del('wr:orders'); // Redis "lost" what was counted: history_lost within 0.5 s
-    const [raised] = await waitUntil(async () => {
-      const a = (await activeAlarms(s.url)).filter((b) => b.kind === 'history_lost');
-      return a.length > 0 ? a : undefined;
-    }, 10_000, 'a history_lost alarm');
+    const [raised] = await waitUntil(
+      async () => {
+        const a = (await activeAlarms(s.url)).filter((b) => b.kind === 'history_lost');
+        return a.length > 0 ? a : undefined;
+      },
+      10_000,
+      'a history_lost alarm',
+    );
     await s.kill9();
     s = await x.start({ WARROOM_CHECKPOINT_MS: '30000' });
     const after = (await apiState(s.url))!.alarms.filter((a) => a.kind === 'history_lost');
@@ -347,10 +385,14 @@ describe('checkpoints refused by a full Redis (maxmemory, noeviction)', () => {
     await x.r.config('SET', 'maxmemory', '8mb');
     await expect(x.r.set('probe', 'x')).rejects.toThrow(/OOM/);
     const fullAt = Date.now();
-    const failing = await waitUntil(async () => {
-      const h = await health(s.url);
-      return h?.status === 503 && (h.body.alarms as { kind: string }[]).some((a) => a.kind === 'checkpoint_failing') ? h : undefined;
-    }, 20_000, 'a checkpoint_failing alarm').catch((e: Error) => {
+    const failing = await waitUntil(
+      async () => {
+        const h = await health(s.url);
+        return h?.status === 503 && (h.body.alarms as { kind: string }[]).some((a) => a.kind === 'checkpoint_failing') ? h : undefined;
+      },
+      20_000,
+      'a checkpoint_failing alarm',
+    ).catch((e: Error) => {
       process.stdout.write(`server log:\n${s.log().slice(-3000)}\n`);
       throw e;
     });
@@ -362,10 +404,14 @@ describe('checkpoints refused by a full Redis (maxmemory, noeviction)', () => {
 
     // Room again: saves succeed, the alarm stays until someone acknowledges it.
     for (let i = 0; i < keys; i += 100) await x.r.del(...Array.from({ length: Math.min(100, keys - i) }, (_, j) => `filler:${i + j}`));
-    await waitUntil(async () => {
-      const h = await health(s.url);
-      return (h?.body.checkpoint as { consecutiveFailures: number } | undefined)?.consecutiveFailures === 0 ? true : undefined;
-    }, 20_000, 'checkpoints saving again');
+    await waitUntil(
+      async () => {
+        const h = await health(s.url);
+        return (h?.body.checkpoint as { consecutiveFailures: number } | undefined)?.consecutiveFailures === 0 ? true : undefined;
+      },
+      20_000,
+      'checkpoints saving again',
+    );
     expect((await health(s.url))?.status).toBe(503);
     await ack(s.url, alarm!.id);
     await waitUntil(async () => ((await health(s.url))?.status === 200 ? true : undefined), 10_000, 'health 200');
@@ -391,10 +437,14 @@ describe('a Redis outage', () => {
     await waitUntil(async () => ((await health(server!.url))?.body.redis === 'down' ? true : undefined), 10_000, 'redis down');
     await sleep(8000); // well past 3 saves over 5 s
     redis = await startRedis({ port: redis.port, dir: redis.dir, persistent: true });
-    const h = await waitUntil(async () => {
-      const hh = await health(server!.url);
-      return hh?.status === 200 ? hh : undefined;
-    }, 20_000, 'health 200 after the outage');
+    const h = await waitUntil(
+      async () => {
+        const hh = await health(server!.url);
+        return hh?.status === 200 ? hh : undefined;
+      },
+      20_000,
+      'health 200 after the outage',
+    );
     expect(h.body.alarms).toEqual([]);
     expect((await apiState(server.url))!.alarms).toEqual([]);
   }, 60_000);

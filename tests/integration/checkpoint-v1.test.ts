@@ -49,7 +49,17 @@ beforeAll(async () => {
     alarms,
     newEpoch: false,
     makeAggregator: () => fixtureAggregator(Aggregator),
-    makeCheckpointer: (agg) => new Checkpointer(redis, keys, agg, () => ({ cursors: {} }), () => 'e', () => FIXTURE.nowMs, silentLogger, { key: `${prefix}fence`, token: () => null, refused: () => undefined }),
+    makeCheckpointer: (agg) =>
+      new Checkpointer(
+        redis,
+        keys,
+        agg,
+        () => ({ cursors: {} }),
+        () => 'e',
+        () => FIXTURE.nowMs,
+        silentLogger,
+        { key: `${prefix}fence`, token: () => null, refused: () => undefined },
+      ),
     reachable: (_what, run) => run(),
     audit: async () => undefined,
     now: () => FIXTURE.nowMs,

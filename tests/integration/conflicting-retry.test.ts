@@ -24,18 +24,32 @@ describe('a retried order id with another amount', () => {
     w = await restart(k);
     await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '9.99'); // the first amount is in the checkpoint only
     await w.redis.xadd(`${k}orders`, '*', 'id', 'a', 'amount', '1.50'); // a plain retry
-    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'c', amount: '2.00' }, { id: 'c', amount: '2.01' }]));
-    const st = await waitFor(() => {
-      const s = w!.app.state();
-      return s.orders === 2 && s.rejected === 2 ? s : undefined;
-    }, 5000, 'c counted and two conflicts');
+    await w.redis.xadd(
+      `${k}orders`,
+      '*',
+      'batch',
+      JSON.stringify([
+        { id: 'c', amount: '2.00' },
+        { id: 'c', amount: '2.01' },
+      ]),
+    );
+    const st = await waitFor(
+      () => {
+        const s = w!.app.state();
+        return s.orders === 2 && s.rejected === 2 ? s : undefined;
+      },
+      5000,
+      'c counted and two conflicts',
+    );
     expect(st).toMatchObject({ gmv: '3.50', totals: { duplicates: 1, rejectedByReason: { conflicting_retry: 2 } } });
     const dead = await waitFor(async () => {
       const d = await w!.redis.xrange(`${k}dead`, '-', '+');
       return d.length === 2 ? d.map(([, f]) => f) : undefined;
     });
     expect(dead[0]).toEqual(expect.arrayContaining(['code', 'conflicting_retry', 'id', 'a', 'amount', '9.99']));
-    expect(dead[1]).toEqual(expect.arrayContaining(['code', 'conflicting_retry', 'index', '1', 'item', JSON.stringify({ id: 'c', amount: '2.01' })]));
+    expect(dead[1]).toEqual(
+      expect.arrayContaining(['code', 'conflicting_retry', 'index', '1', 'item', JSON.stringify({ id: 'c', amount: '2.01' })]),
+    );
   });
 
   it('loads a checkpoint written before amounts were kept: its ids are plain retries, later ones are judged', async () => {
@@ -52,10 +66,14 @@ describe('a retried order id with another amount', () => {
     await w.redis.xadd(`${k}orders`, '*', 'id', 'old', 'amount', '5.00');
     await w.redis.xadd(`${k}orders`, '*', 'id', 'new', 'amount', '2.00');
     await w.redis.xadd(`${k}orders`, '*', 'id', 'new', 'amount', '3.00');
-    const st = await waitFor(() => {
-      const s = w!.app.state();
-      return s.orders === 2 && s.rejected === 1 ? s : undefined;
-    }, 5000, 'new counted, its retry in conflict');
+    const st = await waitFor(
+      () => {
+        const s = w!.app.state();
+        return s.orders === 2 && s.rejected === 1 ? s : undefined;
+      },
+      5000,
+      'new counted, its retry in conflict',
+    );
     expect(st).toMatchObject({ gmv: '3.00', totals: { duplicates: 1, rejectedByReason: { conflicting_retry: 1 } } });
   });
 });

@@ -107,7 +107,7 @@ describe('the ingest lease', () => {
     expect(b.token).toBeGreaterThan(t);
   });
 
-  it('after Redis lost its data, a newcomer that takes the lease first never gets the old owner\'s token: the old owner loses at its next renewal', async () => {
+  it("after Redis lost its data, a newcomer that takes the lease first never gets the old owner's token: the old owner loses at its next renewal", async () => {
     const p = prefix();
     const a = lease(p);
     const lost: (LeaseHolder | null)[] = [];
@@ -138,9 +138,25 @@ describe('fenced writers', () => {
     const conn = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     conns.push(conn);
     await waitFor(() => (conn.status === 'ready' ? true : undefined));
-    const agg = new Aggregator({ seriesStartMs: Date.now() - 60_000, milestonesMinor: [], alertDefaultTtlMs: 3600_000, dedupeWindowMs: 60_000, flashSkus: [], lastYearMinor: null });
+    const agg = new Aggregator({
+      seriesStartMs: Date.now() - 60_000,
+      milestonesMinor: [],
+      alertDefaultTtlMs: 3600_000,
+      dedupeWindowMs: 60_000,
+      flashSkus: [],
+      lastYearMinor: null,
+    });
     let token: number | null = 6;
-    const ck = new Checkpointer(conn, checkpointKeys(p), agg, () => ({ cursors: {} }), () => 'e1', Date.now, silentLogger, fenceFor(p, () => token));
+    const ck = new Checkpointer(
+      conn,
+      checkpointKeys(p),
+      agg,
+      () => ({ cursors: {} }),
+      () => 'e1',
+      Date.now,
+      silentLogger,
+      fenceFor(p, () => token),
+    );
     expect(await ck.save()).toBe(false);
     expect(refused).toBe(1);
     expect(await redis.exists(`${p}ckpt`, `${p}ckpt:series`)).toBe(0);
@@ -163,8 +179,18 @@ describe('fenced writers', () => {
     await redis.set(leaseKeys(p).fence, '3');
     current = 2;
     const keys = streamKeys(p);
-    const w = new DeadLetterWriter(redis, keys, fenceFor(p, () => current), silentLogger);
-    w.add({ stream: keys.orders, entryId: '1-1', rejection: { code: 'bad_amount', message: 'not a number' }, fields: ['id', 'x', 'amount', 'oops'] });
+    const w = new DeadLetterWriter(
+      redis,
+      keys,
+      fenceFor(p, () => current),
+      silentLogger,
+    );
+    w.add({
+      stream: keys.orders,
+      entryId: '1-1',
+      rejection: { code: 'bad_amount', message: 'not a number' },
+      fields: ['id', 'x', 'amount', 'oops'],
+    });
     await w.flush();
     expect(refused).toBe(1);
     expect(await redis.xlen(keys.dead)).toBe(0);
@@ -187,7 +213,11 @@ describe('two servers on one prefix', () => {
     await b?.close();
   });
   const admin = (w: TestWarroom, path: string, method: string, body?: unknown): Promise<Response> =>
-    fetch(`${w.app.url}/api/admin/${path}`, { method, headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${w.app.url}/api/admin/${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
   const socket = (w: TestWarroom, token?: string): TestSocket => {
     const s = connectClient(w.app.url, token);
     sockets.push(s);
@@ -201,7 +231,11 @@ describe('two servers on one prefix', () => {
     }
   };
   /** Resolves with the time from `act` to `event` on `s`. */
-  const within = async <T>(s: TestSocket, ev: 'banner' | 'event' | 'reload' | 'disconnect', act: () => Promise<unknown>): Promise<{ ms: number; value: T }> => {
+  const within = async <T>(
+    s: TestSocket,
+    ev: 'banner' | 'event' | 'reload' | 'disconnect',
+    act: () => Promise<unknown>,
+  ): Promise<{ ms: number; value: T }> => {
     const got = new Promise<T>((r) => s.once(ev, ((v: T) => r(v)) as never));
     const t0 = Date.now();
     await act();
@@ -220,7 +254,11 @@ describe('two servers on one prefix', () => {
     expect(b.app.lease.role).toBe('standby');
     const h = await fetch(`${b.app.url}/healthz`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(h.status).toBe(503);
-    expect(await h.json()).toMatchObject({ ok: false, status: 'standby', lease: { holder: { token: a.app.lease.token, pid: process.pid } } });
+    expect(await h.json()).toMatchObject({
+      ok: false,
+      status: 'standby',
+      lease: { holder: { token: a.app.lease.token, pid: process.pid } },
+    });
     expect((await fetch(`${b.app.url}/api/state`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(503);
     expect(() => b!.app.ingest).toThrow(/standby/);
 
@@ -231,11 +269,15 @@ describe('two servers on one prefix', () => {
     await waitFor(() => (onA.connected && onB.connected ? true : undefined));
     await sleep(200);
 
-    const banner = await within<Banner | null>(onB, 'banner', () => admin(a!, 'banner', 'POST', { text: '10 分钟后开场', durationSec: 60 }));
+    const banner = await within<Banner | null>(onB, 'banner', () =>
+      admin(a!, 'banner', 'POST', { text: '10 分钟后开场', durationSec: 60 }),
+    );
     expect(banner.value?.text).toBe('10 分钟后开场');
     const cleared = await within<Banner | null>(onA, 'banner', () => admin(b!, 'banner', 'DELETE'));
     expect(cleared.value).toBeNull();
-    const ev = await within<EventInfo>(onA, 'event', () => admin(b!, 'event', 'POST', { target: '2000000.00', shiftSeconds: 60, confirm: true }));
+    const ev = await within<EventInfo>(onA, 'event', () =>
+      admin(b!, 'event', 'POST', { target: '2000000.00', shiftSeconds: 60, confirm: true }),
+    );
     expect(ev.value.targetMinor).toBe('200000000');
     expect(a.app.state().event.targetMinor).toBe('200000000');
     // Milestones are checked against the count: only the owner takes them.
@@ -246,7 +288,9 @@ describe('two servers on one prefix', () => {
     const device = socket(b, created.token);
     await waitFor(() => (device.connected ? true : undefined));
     const revoked = await within<string>(device, 'disconnect', () => admin(a!, `tokens/${created.info.id}`, 'DELETE'));
-    process.stdout.write(`lease: admin across nodes: banner ${banner.ms} ms, clear ${cleared.ms} ms, event ${ev.ms} ms, reload ${reload.ms} ms, revocation ${revoked.ms} ms\n`);
+    process.stdout.write(
+      `lease: admin across nodes: banner ${banner.ms} ms, clear ${cleared.ms} ms, event ${ev.ms} ms, reload ${reload.ms} ms, revocation ${revoked.ms} ms\n`,
+    );
     expect(snapshotsOnB).toBe(0); // a standby shows no figures
     await expect(onB.timeout(500).emitWithAck('resync')).rejects.toThrow();
     let ticksOnB = 0;
@@ -270,8 +314,17 @@ describe('two servers on one prefix', () => {
 describe('admin messages between nodes', () => {
   it('parses what nodes send and drops anything else', () => {
     expect(parseAdminMessage('{"from":"n1","kind":"banner"}')).toEqual({ from: 'n1', message: { kind: 'banner' } });
-    expect(parseAdminMessage('{"from":"n1","kind":"revoke","cred":"token:abc"}')).toEqual({ from: 'n1', message: { kind: 'revoke', cred: 'token:abc' } });
-    for (const bad of ['nope', '{"from":"n1","kind":"shutdown"}', '{"kind":"reload"}', '{"from":"n1","kind":"revoke"}', '{"from":"n1","kind":"revoke","username":7}']) {
+    expect(parseAdminMessage('{"from":"n1","kind":"revoke","cred":"token:abc"}')).toEqual({
+      from: 'n1',
+      message: { kind: 'revoke', cred: 'token:abc' },
+    });
+    for (const bad of [
+      'nope',
+      '{"from":"n1","kind":"shutdown"}',
+      '{"kind":"reload"}',
+      '{"from":"n1","kind":"revoke"}',
+      '{"from":"n1","kind":"revoke","username":7}',
+    ]) {
       expect(parseAdminMessage(bad), bad).toBeNull();
     }
   });

@@ -28,11 +28,13 @@ async function ours(): Promise<Map<string, string>> {
   for (const line of ((await redis.client('LIST')) as string).split('\n')) {
     const name = /\bname=(\S+)/.exec(line)?.[1];
     const addr = /\baddr=(\S+)/.exec(line)?.[1];
-    if (name?.startsWith('warroom-') && name.endsWith(`-${process.pid}`) && addr) out.set(addr, name.slice('warroom-'.length, -`-${process.pid}`.length));
+    if (name?.startsWith('warroom-') && name.endsWith(`-${process.pid}`) && addr)
+      out.set(addr, name.slice('warroom-'.length, -`-${process.pid}`.length));
   }
   return out;
 }
-const noneLeft = (): Promise<true> => waitFor(async () => ((await ours()).size === 0 ? true : undefined), 10_000, 'every connection of this process closed');
+const noneLeft = (): Promise<true> =>
+  waitFor(async () => ((await ours()).size === 0 ? true : undefined), 10_000, 'every connection of this process closed');
 
 async function orders(prefix: string): Promise<number> {
   const text = await redis.get(`${prefix}ckpt`);
@@ -105,7 +107,14 @@ describe('closing a standby whose takeover is loading', () => {
     const warnings: string[] = [];
     const log: Logger = { info() {}, warn: (m) => void warnings.push(m), error() {} };
     const config = loadConfig(
-      { PORT: '0', REDIS_URL: inject('redisUrl'), WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%', WARROOM_KEY_PREFIX: prefix, WARROOM_LEASE_MS: '1000' },
+      {
+        PORT: '0',
+        REDIS_URL: inject('redisUrl'),
+        WARROOM_VIEWER_TOKEN: VIEWER_TOKEN,
+        WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
+        WARROOM_KEY_PREFIX: prefix,
+        WARROOM_LEASE_MS: '1000',
+      },
       () => randomBytes(24).toString('hex'),
     );
     const b = await startWarroom(config, testEvent(), log);

@@ -20,7 +20,13 @@ describe('Redis outage', () => {
     redis = await startRedis();
     const port = redis.port;
     const config = loadConfig(
-      { PORT: '0', REDIS_URL: redis.url, WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%', WARROOM_READ_BLOCK_MS: '200' },
+      {
+        PORT: '0',
+        REDIS_URL: redis.url,
+        WARROOM_VIEWER_TOKEN: VIEWER_TOKEN,
+        WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
+        WARROOM_READ_BLOCK_MS: '200',
+      },
       () => randomBytes(24).toString('hex'),
     );
     app = await startWarroom(config, testEvent(), silentLogger);

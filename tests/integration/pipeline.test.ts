@@ -24,7 +24,15 @@ describe('Redis Streams → server → Socket.IO', () => {
 
     const amounts = ['38888.00', '0.01', '999999999999.99', '12.30'];
     for (const [i, a] of amounts.entries()) await w.redis.xadd(`${w.prefix}orders`, '*', 'id', `o${i}`, 'amount', a);
-    await w.redis.xadd(`${w.prefix}orders`, '*', 'batch', JSON.stringify([{ id: 'b1', amount: '1.10' }, { id: 'b2', amount: '2' }]));
+    await w.redis.xadd(
+      `${w.prefix}orders`,
+      '*',
+      'batch',
+      JSON.stringify([
+        { id: 'b1', amount: '1.10' },
+        { id: 'b2', amount: '2' },
+      ]),
+    );
 
     const expected = (3888800n + 1n + 99999999999999n + 1230n + 110n + 200n).toString();
     const t = await waitFor(() => ticks.find((x) => x.totals.gmvMinor === expected), 5000, 'a tick with the exact GMV');
@@ -46,22 +54,44 @@ describe('Redis Streams → server → Socket.IO', () => {
     const k = w.prefix;
     await w.redis.xadd(`${k}orders`, '*', 'id', 'p1', 'amount', '1e309');
     await w.redis.xadd(`${k}orders`, '*', 'id', 'p2', 'amount', '-5');
-    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'ok', amount: '5.00' }, { id: 'bad', amount: '12.345' }]));
+    await w.redis.xadd(
+      `${k}orders`,
+      '*',
+      'batch',
+      JSON.stringify([
+        { id: 'ok', amount: '5.00' },
+        { id: 'bad', amount: '12.345' },
+      ]),
+    );
     await w.redis.xadd(`${k}weather`, '*', 'id', 'w1', 'region', 'CN-GD', 'severity', 'apocalyptic', 'kind', 'storm');
     await w.redis.xadd(`${k}orders`, '*', 'id', 'good', 'amount', '1.00');
 
-    const state = await waitFor(async () => {
-      const s = (await (await fetch(`${w!.app.url}/api/state`, { headers: bearer })).json()) as Snapshot & { gmv: string; rejected: number; orders: number };
-      return s.orders === 2 && s.rejected === 4 ? s : undefined;
-    }, 5000, 'state with 2 orders and 4 rejections');
+    const state = await waitFor(
+      async () => {
+        const s = (await (await fetch(`${w!.app.url}/api/state`, { headers: bearer })).json()) as Snapshot & {
+          gmv: string;
+          rejected: number;
+          orders: number;
+        };
+        return s.orders === 2 && s.rejected === 4 ? s : undefined;
+      },
+      5000,
+      'state with 2 orders and 4 rejections',
+    );
     expect(state.gmv).toBe('6.00');
     expect(state.totals.rejectedByReason).toEqual({ bad_amount: 2, too_many_decimals: 1, bad_severity: 1 });
 
-    const dead = await waitFor(async () => {
-      const d = await w!.redis.xrange(`${k}dead`, '-', '+');
-      return d.length === 4 ? d : undefined;
-    }, 5000, 'four dead letters');
-    const rec = dead.map(([, f]) => Object.fromEntries(f.reduce<[string, string][]>((acc, v, i, arr) => (i % 2 ? acc : [...acc, [v, arr[i + 1]!]]), [])));
+    const dead = await waitFor(
+      async () => {
+        const d = await w!.redis.xrange(`${k}dead`, '-', '+');
+        return d.length === 4 ? d : undefined;
+      },
+      5000,
+      'four dead letters',
+    );
+    const rec = dead.map(([, f]) =>
+      Object.fromEntries(f.reduce<[string, string][]>((acc, v, i, arr) => (i % 2 ? acc : [...acc, [v, arr[i + 1]!]]), [])),
+    );
     expect(rec[0]).toMatchObject({ stream: `${k}orders`, code: 'bad_amount', id: 'p1', amount: '1e309' });
     expect(rec[0]!.reason).toMatch(/^bad_amount: /);
     expect(rec[2]).toMatchObject({ code: 'too_many_decimals', index: '1', item: '{"id":"bad","amount":"12.345"}' });
@@ -73,14 +103,26 @@ describe('Redis Streams → server → Socket.IO', () => {
     const k = w.prefix;
     await w.redis.xadd(`${k}orders`, '*', 'id', 'r1', 'amount', '10.00');
     await w.redis.xadd(`${k}orders`, '*', 'id', 'r1', 'amount', '10.00'); // the producer lost the reply and sent again
-    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'r2', amount: '1.00' }, { id: 'r1', amount: '10.00' }]));
+    await w.redis.xadd(
+      `${k}orders`,
+      '*',
+      'batch',
+      JSON.stringify([
+        { id: 'r2', amount: '1.00' },
+        { id: 'r1', amount: '10.00' },
+      ]),
+    );
     await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'r2', amount: '1.00' }]));
     await w.redis.xadd(`${k}logistics`, '*', 'id', 'p1', 'stage', 'picked', 'parcels', '3');
     await w.redis.xadd(`${k}logistics`, '*', 'id', 'p1', 'stage', 'picked', 'parcels', '3');
-    const st = await waitFor(() => {
-      const s = w!.app.state();
-      return s.totals.duplicates === 4 ? s : undefined;
-    }, 5000, 'four duplicates');
+    const st = await waitFor(
+      () => {
+        const s = w!.app.state();
+        return s.totals.duplicates === 4 ? s : undefined;
+      },
+      5000,
+      'four duplicates',
+    );
     expect(st).toMatchObject({ gmv: '11.00', orders: 2, rejected: 0 });
     expect(st.parcels.picked).toBe(3);
   });
@@ -94,10 +136,14 @@ describe('Redis Streams → server → Socket.IO', () => {
     await w.redis.xadd(`${k}payments`, '*', 'id', 'p3', 'channel', 'card', 'ok', 'maybe');
     await w.redis.xadd(`${k}traffic`, '*', 'visitors', '10000000');
     await w.redis.xadd(`${k}traffic`, '*', 'visitors', '-3');
-    const st = await waitFor(() => {
-      const s = w!.app.state();
-      return s.traffic !== null && s.totals.rejected === 2 ? s : undefined;
-    }, 5000, 'payments and traffic applied');
+    const st = await waitFor(
+      () => {
+        const s = w!.app.state();
+        return s.traffic !== null && s.totals.rejected === 2 ? s : undefined;
+      },
+      5000,
+      'payments and traffic applied',
+    );
     expect(st.payments).toEqual({ alipay: { ok: 1, failed: 1 } });
     expect(st.traffic?.visitors).toBe(10_000_000);
     expect(st.totals.rejectedByReason).toEqual({ bad_ok: 1, bad_visitors: 1 });

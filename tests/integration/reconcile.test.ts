@@ -22,15 +22,33 @@ describe('npm run reconcile', () => {
     w = await startTestWarroom();
     const k = w.prefix;
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(await w.redis.xadd(`${k}orders`, '*', 'id', `o${i % 25}`, 'amount', `${i}.25`) as string);
-    await w.redis.xadd(`${k}orders`, '*', 'batch', JSON.stringify([{ id: 'b1', amount: '9.99' }, { id: 'b2', amount: 'x' }]));
+    for (let i = 0; i < 30; i++) ids.push((await w.redis.xadd(`${k}orders`, '*', 'id', `o${i % 25}`, 'amount', `${i}.25`)) as string);
+    await w.redis.xadd(
+      `${k}orders`,
+      '*',
+      'batch',
+      JSON.stringify([
+        { id: 'b1', amount: '9.99' },
+        { id: 'b2', amount: 'x' },
+      ]),
+    );
     await w.redis.xadd(`${k}logistics`, '*', 'id', 'l1', 'stage', 'picked', 'parcels', '4');
     await w.redis.xadd(`${k}weather`, '*', 'id', 'w1', 'region', 'nowhere', 'severity', 'info', 'kind', 'fog');
     // o0..o4 are retried with other amounts: counted once, each retry rejected as conflicting_retry (5 + 2 rejections).
-    await waitFor(() => (w!.app.aggregator.orders === 26 && w!.app.aggregator.parcels().picked === 4 && w!.app.aggregator.totals().rejected === 7 ? true : undefined));
+    await waitFor(() =>
+      w!.app.aggregator.orders === 26 && w!.app.aggregator.parcels().picked === 4 && w!.app.aggregator.totals().rejected === 7
+        ? true
+        : undefined,
+    );
     expect(w.app.aggregator.totals().rejectedByReason).toMatchObject({ conflicting_retry: 5 });
 
-    const env = { REDIS_URL: inject('redisUrl'), WARROOM_KEY_PREFIX: k, WARROOM_URL: w.app.url, WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%' };
+    const env = {
+      REDIS_URL: inject('redisUrl'),
+      WARROOM_KEY_PREFIX: k,
+      WARROOM_URL: w.app.url,
+      WARROOM_VIEWER_TOKEN: VIEWER_TOKEN,
+      WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
+    };
     const ok = await runReconcile(env);
     expect(ok.out).toContain('no differences');
     expect(ok.code).toBe(0);

@@ -35,7 +35,8 @@ async function redisDo(cmd: (r: Redis) => Promise<unknown>): Promise<void> {
   }
 }
 
-const apiState = async (url: string): Promise<ApiState> => (await (await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as ApiState;
+const apiState = async (url: string): Promise<ApiState> =>
+  (await (await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as ApiState;
 
 describe('recount without a usable checkpoint', () => {
   it.each([

@@ -33,11 +33,20 @@ async function req(path: string, w0: Who, init: { method?: string; body?: unknow
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const origin = init.origin === undefined ? (w0.cookie ? w.app.url : null) : init.origin;
   if (origin) headers.Origin = origin;
-  return fetch(`${w.app.url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), redirect: 'manual' });
+  return fetch(`${w.app.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    redirect: 'manual',
+  });
 }
 
 async function login(username: string, password: string): Promise<string> {
-  const r = await fetch(`${w.app.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: w.app.url }, body: JSON.stringify({ username, password }) });
+  const r = await fetch(`${w.app.url}/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: w.app.url },
+    body: JSON.stringify({ username, password }),
+  });
   expect(r.status).toBe(204);
   return r.headers.get('set-cookie')!.split(';')[0]!;
 }
@@ -45,19 +54,32 @@ async function login(username: string, password: string): Promise<string> {
 const bearer = (t: string): Who => ({ name: 'bearer', headers: { Authorization: `Bearer ${t}` }, cookie: false });
 
 /** A request from another loopback address (127.0.0.0/8 is all local): another client, as the server sees it. */
-function from(address: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function from(
+  address: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const body = init.body === undefined ? undefined : JSON.stringify(init.body);
   return new Promise((resolve, reject) => {
-    const r = request(`${w.app.url}${path}`, { method: init.method ?? 'GET', localAddress: address, headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...init.headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-    });
+    const r = request(
+      `${w.app.url}${path}`,
+      {
+        method: init.method ?? 'GET',
+        localAddress: address,
+        headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
 }
-const signIn = (address: string, username: string, password: string) => from(address, '/api/login', { method: 'POST', body: { username, password } });
+const signIn = (address: string, username: string, password: string) =>
+  from(address, '/api/login', { method: 'POST', body: { username, password } });
 
 beforeAll(async () => {
   w = await startTestWarroom({}, testEvent({ t0Ms: Date.now() - 60_000 }));
@@ -68,13 +90,20 @@ beforeAll(async () => {
   const t = await (await req('/api/admin/tokens', who.adminToken, { method: 'POST', body: { name: 'Hall A screen 1' } })).json();
   deviceToken = t.token;
   who.device = { ...bearer(deviceToken), name: 'device' };
-  for (const [username, role] of [['exec1', 'executive'], ['boss', 'admin']] as const) {
+  for (const [username, role] of [
+    ['exec1', 'executive'],
+    ['boss', 'admin'],
+  ] as const) {
     const r = await req('/api/admin/accounts', who.adminToken, { method: 'POST', body: { username, password: PASSWORDS[username], role } });
     expect(r.status).toBe(201);
   }
   who.executive = { name: 'executive', headers: { Cookie: await login('exec1', PASSWORDS.exec1) }, cookie: true };
   who.admin = { name: 'admin', headers: { Cookie: await login('boss', PASSWORDS.boss) }, cookie: true };
-  await waitFor(async () => ((await (await req('/api/state', who.viewer)).json()).totals.orders === 1 ? true : undefined), 10_000, 'order counted');
+  await waitFor(
+    async () => ((await (await req('/api/state', who.viewer)).json()).totals.orders === 1 ? true : undefined),
+    10_000,
+    'order counted',
+  );
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -87,7 +116,12 @@ const MATRIX: [string, string, unknown, Cell[]][] = [
   ['GET', '/healthz', undefined, [200, 200, 200, 200, 200, 200]],
   ['GET', '/login', undefined, [200, 200, 200, 200, 200, 200]],
   ['GET', '/wall', undefined, [401, 200, 200, 200, 200, 200]],
-  ['GET', '/', undefined, [[303, '/login?next=%2F'], [303, '/login?next=%2F&need=executive'], [303, '/login?next=%2F&need=executive'], 200, 200, 200]],
+  [
+    'GET',
+    '/',
+    undefined,
+    [[303, '/login?next=%2F'], [303, '/login?next=%2F&need=executive'], [303, '/login?next=%2F&need=executive'], 200, 200, 200],
+  ],
   ['GET', '/admin', undefined, [[303, '/login?next=%2Fadmin'], 303, 303, [303, '/login?next=%2Fadmin&need=admin'], 200, 200]],
   ['GET', '/api/me', undefined, [401, 200, 200, 200, 200, 200]],
   ['GET', '/api/state', undefined, [401, 200, 200, 200, 200, 200]],
@@ -97,7 +131,12 @@ const MATRIX: [string, string, unknown, Cell[]][] = [
   ['GET', '/api/admin/accounts', undefined, [401, 403, 403, 403, 200, 200]],
   ['GET', '/api/admin/audit', undefined, [401, 403, 403, 403, 200, 200]],
   ['POST', '/api/admin/tokens', { name: 'matrix' }, [401, 403, 403, 403, 201, 201]],
-  ['POST', '/api/admin/accounts', { username: 'matrix-user', password: 'Another-str0ng-one!', role: 'executive' }, [401, 403, 403, 403, 201, 201]],
+  [
+    'POST',
+    '/api/admin/accounts',
+    { username: 'matrix-user', password: 'Another-str0ng-one!', role: 'executive' },
+    [401, 403, 403, 403, 201, 201],
+  ],
   ['POST', '/api/admin/event', { target: '2000000.00' }, [401, 403, 403, 403, 200, 200]],
   ['POST', '/api/admin/banner', { text: 'Matrix banner', durationSec: 60 }, [401, 403, 403, 403, 201, 201]],
   ['DELETE', '/api/admin/banner', undefined, [401, 403, 403, 403, 204, 204]],
@@ -136,11 +175,23 @@ describe('authorization matrix (HTTP)', () => {
     expect((await req('/api/admin/reload', who.admin, { method: 'POST', origin: null })).status).toBe(403);
     expect((await req('/api/admin/reload', who.admin, { method: 'POST', origin: 'https://evil.example' })).status).toBe(403);
     expect((await req('/api/admin/alarms/x/ack', who.admin, { method: 'POST', origin: 'https://evil.example' })).status).toBe(403);
-    const form = await fetch(`${w.app.url}/api/admin/banner`, { method: 'POST', headers: { ...who.admin.headers, Origin: w.app.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'text=x&durationSec=60' });
+    const form = await fetch(`${w.app.url}/api/admin/banner`, {
+      method: 'POST',
+      headers: { ...who.admin.headers, Origin: w.app.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'text=x&durationSec=60',
+    });
     expect(form.status).toBe(415);
     const big = await req('/api/admin/banner', who.adminToken, { method: 'POST', body: { text: 'x'.repeat(20_000), durationSec: 60 } });
     expect(big.status).toBe(413);
-    expect((await req('/api/login', who.anonymous, { method: 'POST', body: { username: 'boss', password: 'x' }, origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (
+        await req('/api/login', who.anonymous, {
+          method: 'POST',
+          body: { username: 'boss', password: 'x' },
+          origin: 'https://evil.example',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('rejects bad admin input with a message naming the field', async () => {
@@ -155,14 +206,21 @@ describe('authorization matrix (HTTP)', () => {
     expect(await bad('/api/admin/banner', { text: '', durationSec: 60 })).toMatch(/^text/);
     expect(await bad('/api/admin/banner', { text: 'hi', durationSec: 1 })).toMatch(/^durationSec/);
     expect(await bad('/api/admin/accounts', { username: 'weak', password: 'password2026', role: 'executive' })).toMatch(/^password/);
-    expect(await bad('/api/admin/accounts', { username: 'Bad Name', password: 'Str0ng-enough-pass!', role: 'executive' })).toMatch(/^username/);
+    expect(await bad('/api/admin/accounts', { username: 'Bad Name', password: 'Str0ng-enough-pass!', role: 'executive' })).toMatch(
+      /^username/,
+    );
     expect(await bad('/api/admin/accounts', { username: 'okname', password: 'Str0ng-enough-pass!', role: 'root' })).toMatch(/^role/);
   });
 });
 
 describe('sign-in', () => {
   it('refuses wrong passwords, then rate-limits guessing', async () => {
-    const attempt = (password: string) => fetch(`${w.app.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'guessme', password }) });
+    const attempt = (password: string) =>
+      fetch(`${w.app.url}/api/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'guessme', password }),
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await attempt(`wrong-${i}`)).status);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
@@ -238,11 +296,21 @@ describe('session cookies', () => {
     expect(cookieOf(res, 'wr_token')).toMatch(/Max-Age=0/); // any raw-token cookie of an older version goes
     const cookie = set.split(';')[0]!;
     expect((await req('/wall', { name: 'wall', headers: { Cookie: cookie }, cookie: true })).status).toBe(200);
-    expect(await (await req('/api/me', { name: 'wall', headers: { Cookie: cookie }, cookie: true })).json()).toEqual({ role: 'viewer', name: 'Hall A screen 1' });
+    expect(await (await req('/api/me', { name: 'wall', headers: { Cookie: cookie }, cookie: true })).json()).toEqual({
+      role: 'viewer',
+      name: 'Hall A screen 1',
+    });
     // Behind a TLS proxy that says so, and for a signed-in account too: Secure.
-    const viaTls = await fetch(`${w.app.url}/wall?token=${encodeURIComponent(VIEWER_TOKEN)}`, { redirect: 'manual', headers: { 'X-Forwarded-Proto': 'https' } });
+    const viaTls = await fetch(`${w.app.url}/wall?token=${encodeURIComponent(VIEWER_TOKEN)}`, {
+      redirect: 'manual',
+      headers: { 'X-Forwarded-Proto': 'https' },
+    });
     expect(cookieOf(viaTls, 'wr_session')).toMatch(/; Secure; Max-Age=/);
-    const login = await fetch(`${w.app.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: w.app.url, 'X-Forwarded-Proto': 'https' }, body: JSON.stringify({ username: 'exec1', password: PASSWORDS.exec1 }) });
+    const login = await fetch(`${w.app.url}/api/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: w.app.url, 'X-Forwarded-Proto': 'https' },
+      body: JSON.stringify({ username: 'exec1', password: PASSWORDS.exec1 }),
+    });
     expect(cookieOf(login, 'wr_session')).toMatch(new RegExp(`; Secure; Max-Age=${12 * 3600}$`));
     // The admin token's session is a sign-in's length, not a wall's.
     const admin = await fetch(`${w.app.url}/admin?token=${encodeURIComponent(ADMIN_TOKEN)}`, { redirect: 'manual' });
@@ -281,10 +349,11 @@ describe('sockets', () => {
     sockets.push(s);
     return s;
   };
-  const connected = (s: TestSocket) => new Promise<Snapshot>((resolve, reject) => {
-    s.once('snapshot', resolve);
-    s.once('connect_error', reject);
-  });
+  const connected = (s: TestSocket) =>
+    new Promise<Snapshot>((resolve, reject) => {
+      s.once('snapshot', resolve);
+      s.once('connect_error', reject);
+    });
 
   it('admits viewer, device, executive and admin credentials, refuses anonymous and foreign origins', async () => {
     await expect(connected(connect({ token: VIEWER_TOKEN }))).resolves.toHaveProperty('kind', 'snapshot');
@@ -292,7 +361,12 @@ describe('sockets', () => {
     await expect(connected(connect({ cookie: who.executive.headers.Cookie }))).resolves.toHaveProperty('kind', 'snapshot');
     await expect(connected(connect({ token: ADMIN_TOKEN }))).resolves.toHaveProperty('kind', 'snapshot');
     await expect(connected(connect({}))).rejects.toThrow('unauthorized');
-    const foreign = ioClient(w.app.url, { transports: ['websocket'], auth: { token: VIEWER_TOKEN }, extraHeaders: { Origin: 'https://evil.example' }, reconnection: false });
+    const foreign = ioClient(w.app.url, {
+      transports: ['websocket'],
+      auth: { token: VIEWER_TOKEN },
+      extraHeaders: { Origin: 'https://evil.example' },
+      reconnection: false,
+    });
     sockets.push(foreign as TestSocket);
     await expect(new Promise((_r, reject) => foreign.once('connect_error', reject))).rejects.toBeTruthy();
   });
@@ -342,7 +416,10 @@ describe('sockets', () => {
     const t = await (await req('/api/admin/tokens', who.adminToken, { method: 'POST', body: { name: 'to revoke' } })).json();
     const dev = connect({ token: t.token });
     await connected(dev);
-    await req('/api/admin/accounts', who.adminToken, { method: 'POST', body: { username: 'leaver', password: PASSWORDS.leaver, role: 'executive' } });
+    await req('/api/admin/accounts', who.adminToken, {
+      method: 'POST',
+      body: { username: 'leaver', password: PASSWORDS.leaver, role: 'executive' },
+    });
     const leaverCookie = await login('leaver', PASSWORDS.leaver);
     const exec = connect({ cookie: leaverCookie });
     await connected(exec);
@@ -383,7 +460,17 @@ describe('audit', () => {
   it('records who did what, old → new, and never a secret', async () => {
     const list = (await (await req('/api/admin/audit', who.admin)).json()) as AuditEntry[];
     const actions = list.map((e) => e.action);
-    for (const a of ['token.create', 'token.revoke', 'account.create', 'account.disable', 'event.update', 'banner.set', 'banner.clear', 'screens.reload']) expect(actions).toContain(a);
+    for (const a of [
+      'token.create',
+      'token.revoke',
+      'account.create',
+      'account.disable',
+      'event.update',
+      'banner.set',
+      'banner.clear',
+      'screens.reload',
+    ])
+      expect(actions).toContain(a);
     expect(list[0]!.atMs).toBeGreaterThanOrEqual(list[list.length - 1]!.atMs); // newest first
     const shift = list.find((e) => e.action === 'event.update' && e.who === 'account:boss')!;
     expect(JSON.parse(shift.old).t0).not.toBe(JSON.parse(shift.new).t0);

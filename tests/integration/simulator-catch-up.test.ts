@@ -18,11 +18,25 @@ describe('simulator after a span it could not write', () => {
     const prefix = `sim${randomBytes(3).toString('hex')}:`;
     const start = Date.now() - 20_000;
     let clock = start;
-    const sim = new Simulator(redis, { t0Ms: start - 60_000, speed: 1, scale: 0.2, seed: 3, keyPrefix: prefix, batchAbovePerSec: 2000, batchSize: 500, stepMs: 20, runId: 'catchup' });
+    const sim = new Simulator(redis, {
+      t0Ms: start - 60_000,
+      speed: 1,
+      scale: 0.2,
+      seed: 3,
+      keyPrefix: prefix,
+      batchAbovePerSec: 2000,
+      batchSize: 500,
+      stepMs: 20,
+      runId: 'catchup',
+    });
     sim.start(() => clock);
     await new Promise((r) => setTimeout(r, 100));
     clock = start + 5000; // the next beat finds five seconds unwritten
-    await waitFor(async () => ((await redis.xlen(`${prefix}orders`)) > 0 && sim.stats.orders > 0 ? true : undefined), 10_000, 'orders written');
+    await waitFor(
+      async () => ((await redis.xlen(`${prefix}orders`)) > 0 && sim.stats.orders > 0 ? true : undefined),
+      10_000,
+      'orders written',
+    );
     await new Promise((r) => setTimeout(r, 500));
     sim.stop();
 

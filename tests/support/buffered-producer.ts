@@ -32,7 +32,12 @@ export class BufferedProducer {
     this.#o = { prefix: 'wr:', idPrefix: 'bp', ...o };
     // No offline queue and no resend: a write fails at once while Redis is away, and this producer
     // keeps the order itself.
-    this.#redis = new Redis(o.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, retryStrategy: () => 100 });
+    this.#redis = new Redis(o.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: () => 100,
+    });
     this.#redis.on('error', () => undefined);
   }
 

@@ -30,13 +30,26 @@ export function coveredByChips(page: Page, chipSelector: string, tolerancePx = 0
           if (r.width === 0) continue;
           const m = ctx.measureText(text.trim());
           const baseline = r.top + m.fontBoundingBoxAscent;
-          boxes.push({ l: r.left, r: r.right, t: baseline - m.actualBoundingBoxAscent, b: baseline + m.actualBoundingBoxDescent, what: `text "${text.trim().slice(0, 30)}"` });
+          boxes.push({
+            l: r.left,
+            r: r.right,
+            t: baseline - m.actualBoundingBoxAscent,
+            b: baseline + m.actualBoundingBoxDescent,
+            what: `text "${text.trim().slice(0, 30)}"`,
+          });
         }
       }
       for (const el of canvas.querySelectorAll('canvas, img, svg text, svg path, svg circle, svg line, svg rect')) {
         if (inChip(el) || el.closest(chipSelector)) continue;
         const r = el.getBoundingClientRect();
-        if (r.width > 0 || r.height > 0) boxes.push({ l: r.left, r: r.right, t: r.top, b: r.bottom, what: el.tagName.toLowerCase() + (el.textContent?.trim() ? ` "${el.textContent.trim().slice(0, 30)}"` : '') });
+        if (r.width > 0 || r.height > 0)
+          boxes.push({
+            l: r.left,
+            r: r.right,
+            t: r.top,
+            b: r.bottom,
+            what: el.tagName.toLowerCase() + (el.textContent?.trim() ? ` "${el.textContent.trim().slice(0, 30)}"` : ''),
+          });
       }
       const out: string[] = [];
       for (const chip of chips) {
@@ -44,7 +57,8 @@ export function coveredByChips(page: Page, chipSelector: string, tolerancePx = 0
         for (const b of boxes) {
           const w = Math.min(c.right, b.r) - Math.max(c.left, b.l);
           const h = Math.min(c.bottom, b.b) - Math.max(c.top, b.t);
-          if (w > tol && h > tol) out.push(`${chip.dataset.for ?? chip.className} chip covers ${b.what} by ${Math.round(w)}×${Math.round(h)} px`);
+          if (w > tol && h > tol)
+            out.push(`${chip.dataset.for ?? chip.className} chip covers ${b.what} by ${Math.round(w)}×${Math.round(h)} px`);
         }
       }
       return out;

@@ -19,7 +19,10 @@ export function serverEnv(redisUrl: string, t0Iso: string, extra: Record<string,
 
 export async function apiState(url: string): Promise<ApiState | null> {
   try {
-    const res = await fetch(`${url}/api/state`, { headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` }, signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`${url}/api/state`, {
+      headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` },
+      signal: AbortSignal.timeout(3000),
+    });
     return res.ok ? ((await res.json()) as ApiState) : null;
   } catch {
     return null;
@@ -29,7 +32,10 @@ export async function apiState(url: string): Promise<ApiState | null> {
 /** `/healthz` with the viewer token: the full figures (anonymous callers get only up or down). */
 export async function health(url: string): Promise<{ status: number; body: Record<string, unknown> } | null> {
   try {
-    const res = await fetch(`${url}/healthz`, { headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` }, signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`${url}/healthz`, {
+      headers: { Authorization: `Bearer ${FAULT_VIEWER_TOKEN}` },
+      signal: AbortSignal.timeout(3000),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   } catch {
     return null;
@@ -55,7 +61,8 @@ export async function whenOwner(url: string, timeoutMs = 30_000): Promise<Record
   for (;;) {
     const h = await health(url);
     if (h?.body.status === 'owner') return h.body;
-    if (Date.now() > until) throw new Error(`${url} did not take the ingest lease within ${timeoutMs} ms (status ${String(h?.body.status)})`);
+    if (Date.now() > until)
+      throw new Error(`${url} did not take the ingest lease within ${timeoutMs} ms (status ${String(h?.body.status)})`);
     await sleep(20);
   }
 }

@@ -40,7 +40,12 @@ export class Feed {
   constructor(o: FeedOptions) {
     this.#o = { prefix: 'wr:', batchedShare: 0.5, retryShare: 0.02, seed: 7, ...o };
     // No offline queue and no automatic resend: this producer retries itself, like a real one.
-    this.#redis = new Redis(o.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, retryStrategy: () => 100 });
+    this.#redis = new Redis(o.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: () => 100,
+    });
     this.#redis.on('error', () => undefined);
     this.#rand = rng(this.#o.seed);
   }
@@ -97,7 +102,11 @@ export class Feed {
     }
     const k = `${this.#o.prefix}orders`;
     type Write = (p: ReturnType<Redis['pipeline']>) => void;
-    let pending: Write[] = single.map(([id, amount]) => (p) => void p.xadd(k, '*', 'id', id, 'amount', amount));
+    let pending: Write[] = single.map(
+      ([id, amount]) =>
+        (p) =>
+          void p.xadd(k, '*', 'id', id, 'amount', amount),
+    );
     for (let i = 0; i < batch.length; i += 100) {
       const chunk = JSON.stringify(batch.slice(i, i + 100));
       pending.push((p) => void p.xadd(k, '*', 'batch', chunk));

@@ -16,7 +16,9 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('redisUrl', redis.url);
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
   // Fault tests run the production server bundle as a real process (to kill -9 it).
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.server.config.ts', '--logLevel', 'error'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '-c', 'vite.server.config.ts', '--logLevel', 'error'], {
+    stdio: 'inherit',
+  });
 }
 
 export async function teardown(): Promise<void> {

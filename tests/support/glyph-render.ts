@@ -42,7 +42,10 @@ export async function loadAllGlyphs(page: Page, samples: GlyphSample[]): Promise
   await page.evaluate(async (samples) => {
     const family = getComputedStyle(document.body).fontFamily;
     for (const w of [400, 700]) {
-      const text = samples.filter((s) => s.weight === w).map((s) => s.text).join('');
+      const text = samples
+        .filter((s) => s.weight === w)
+        .map((s) => s.text)
+        .join('');
       if (text) await document.fonts.load(`${w} 32px ${family}`, text);
     }
   }, samples);

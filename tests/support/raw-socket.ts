@@ -7,14 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 
 /** `GET /socket.io/?EIO=4&transport=polling` and the sid it opened, or null with the status. */
-export async function pollingHandshake(url: string, headers: Record<string, string> = {}): Promise<{ status: number; sid: string | null; body: string }> {
+export async function pollingHandshake(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; sid: string | null; body: string }> {
   const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers, signal: AbortSignal.timeout(10_000) });
   const body = await res.text();
   return { status: res.status, sid: /"sid":"([^"]+)"/.exec(body)?.[1] ?? null, body };
 }
 
 /** One long-polling request on an open session: `POST` sends `body`, `GET` waits for packets. */
-export async function poll(url: string, sid: string, init: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string }> {
+export async function poll(
+  url: string,
+  sid: string,
+  init: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string> },
+): Promise<{ status: number; body: string }> {
   const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`, {
     method: init.method,
     headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...init.headers },
@@ -48,7 +55,9 @@ export function rawWebSocket(url: string, headers: Record<string, string> = {}):
     text += d.toString('latin1');
     for (const w of waiters) w();
   });
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   socket.write(
     `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
@@ -74,7 +83,8 @@ export function rawWebSocket(url: string, headers: Record<string, string> = {}):
     send(payload) {
       const data = Buffer.from(payload, 'utf8');
       const mask = randomBytes(4);
-      const head = data.length < 126 ? Buffer.from([0x81, 0x80 | data.length]) : Buffer.from([0x81, 0x80 | 126, data.length >> 8, data.length & 0xff]);
+      const head =
+        data.length < 126 ? Buffer.from([0x81, 0x80 | data.length]) : Buffer.from([0x81, 0x80 | 126, data.length >> 8, data.length & 0xff]);
       for (let i = 0; i < data.length; i++) data[i]! ^= mask[i % 4]!;
       socket.write(Buffer.concat([head, mask, data]));
     },

@@ -33,7 +33,8 @@ export async function spawnServer(env: Record<string, string>, port: number, tim
       reject(new Error(`server exited with ${code} before listening:\n${log}`));
     });
   });
-  const gone = (): Promise<void> => (proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', () => r())));
+  const gone = (): Promise<void> =>
+    proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once('exit', () => r()));
   return {
     url,
     proc,

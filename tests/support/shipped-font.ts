@@ -56,7 +56,9 @@ export function shippedFontCss(text: string, weights: readonly number[] = [400, 
     for (const f of used) {
       const data = readFileSync(join(DIR, f.file)).toString('base64');
       const range = f.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
-      rules.push(`@font-face { font-family: '${SHIPPED_FAMILY}'; font-weight: ${w}; font-style: normal; font-display: block; src: url(data:font/woff2;base64,${data}) format('woff2'); unicode-range: ${range}; }`);
+      rules.push(
+        `@font-face { font-family: '${SHIPPED_FAMILY}'; font-weight: ${w}; font-style: normal; font-display: block; src: url(data:font/woff2;base64,${data}) format('woff2'); unicode-range: ${range}; }`,
+      );
     }
   }
   return rules.join('\n');

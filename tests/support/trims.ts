@@ -34,13 +34,24 @@ async function addThenTrim(r: Redis, key: string, adds: string[], cmd: (string |
   return isXdel ? (reply as number) : added - left;
 }
 
-const xadd = (k: string, trim: (string | number)[], id: string): (string | number)[] => ['XADD', k, ...trim, id, 'id', `u${id}`, 'amount', '1.00'];
+const xadd = (k: string, trim: (string | number)[], id: string): (string | number)[] => [
+  'XADD',
+  k,
+  ...trim,
+  id,
+  'id',
+  `u${id}`,
+  'amount',
+  '1.00',
+];
 
 /** A case over `n` fresh IDs: the first `n − byXadd` added, then `cmd` (an XADD … MAXLEN/MINID adds the last one itself). */
-const withIds = (n: number, cmd: (k: string, a: string[]) => (string | number)[], byXadd = 0) => (r: Redis, k: string) => {
-  const a = ids(n);
-  return addThenTrim(r, k, a.slice(0, n - byXadd), cmd(k, a), cmd(k, a)[0] === 'XDEL');
-};
+const withIds =
+  (n: number, cmd: (k: string, a: string[]) => (string | number)[], byXadd = 0) =>
+  (r: Redis, k: string) => {
+    const a = ids(n);
+    return addThenTrim(r, k, a.slice(0, n - byXadd), cmd(k, a), cmd(k, a)[0] === 'XDEL');
+  };
 
 export const trimCases: TrimCase[] = [
   { name: 'XTRIM MAXLEN', run: withIds(5, (k) => ['XTRIM', k, 'MAXLEN', 2]) },

@@ -37,9 +37,21 @@ export function testEvent(patch: Partial<EventDefinition> = {}): EventDefinition
 }
 
 /** `prefix`: the key prefix to use (another warroom's, to restart it); a fresh one by default. */
-export async function startTestWarroom(env: Record<string, string> = {}, event = testEvent(), prefix = `t${randomBytes(4).toString('hex')}:`): Promise<TestWarroom> {
+export async function startTestWarroom(
+  env: Record<string, string> = {},
+  event = testEvent(),
+  prefix = `t${randomBytes(4).toString('hex')}:`,
+): Promise<TestWarroom> {
   const config = loadConfig(
-    { PORT: '0', REDIS_URL: inject('redisUrl'), WARROOM_VIEWER_TOKEN: VIEWER_TOKEN, WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%', WARROOM_KEY_PREFIX: prefix, WARROOM_READ_BLOCK_MS: '200', ...env },
+    {
+      PORT: '0',
+      REDIS_URL: inject('redisUrl'),
+      WARROOM_VIEWER_TOKEN: VIEWER_TOKEN,
+      WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
+      WARROOM_KEY_PREFIX: prefix,
+      WARROOM_READ_BLOCK_MS: '200',
+      ...env,
+    },
     () => randomBytes(24).toString('hex'),
   );
   const app = await startWarroom(config, event, silentLogger);

@@ -22,7 +22,9 @@ describe('admin event inputs', () => {
   });
 
   it('sends the target and ascending milestones as typed, or says which one is wrong', () => {
-    expect(checkGoals(' 1000000 ', '1000, 5000，10000.5', 2, t)).toEqual({ patch: { target: '1000000', milestones: ['1000', '5000', '10000.5'] } });
+    expect(checkGoals(' 1000000 ', '1000, 5000，10000.5', 2, t)).toEqual({
+      patch: { target: '1000000', milestones: ['1000', '5000', '10000.5'] },
+    });
     expect(checkGoals('abc', '1000', 2, t)).toEqual({ problem: `${t.target}: ${t.badAmount}` });
     expect(checkGoals('10.123', '1000', 2, t)).toEqual({ problem: `${t.target}: ${t.badDecimals}` });
     expect(checkGoals('100', '1000, 500', 2, t)).toEqual({ problem: `${t.badOrder}: 500` });

@@ -32,19 +32,23 @@ describe('RollingCounter', () => {
   });
   it('matches a brute-force count for random events, including ones stamped up to 5 min ahead', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 420_000 }), { maxLength: 200 }), fc.integer({ min: 60_000, max: 125_000 }), (offsets, nowOff) => {
-        const r = new RollingCounter(60);
-        const sorted = offsets.filter((o) => o <= nowOff + 300_000);
-        for (const o of sorted) r.add(T0 + o, 1);
-        const nowSec = Math.floor((T0 + nowOff) / 1000);
-        for (const w of [1, 10, 60]) {
-          const expected = sorted.filter((o) => {
-            const s = Math.floor((T0 + o) / 1000);
-            return s >= nowSec - w && s < nowSec;
-          }).length;
-          expect(r.sum(T0 + nowOff, w)).toBe(expected);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 420_000 }), { maxLength: 200 }),
+        fc.integer({ min: 60_000, max: 125_000 }),
+        (offsets, nowOff) => {
+          const r = new RollingCounter(60);
+          const sorted = offsets.filter((o) => o <= nowOff + 300_000);
+          for (const o of sorted) r.add(T0 + o, 1);
+          const nowSec = Math.floor((T0 + nowOff) / 1000);
+          for (const w of [1, 10, 60]) {
+            const expected = sorted.filter((o) => {
+              const s = Math.floor((T0 + o) / 1000);
+              return s >= nowSec - w && s < nowSec;
+            }).length;
+            expect(r.sum(T0 + nowOff, w)).toBe(expected);
+          }
+        },
+      ),
     );
   });
 });
@@ -93,19 +97,24 @@ describe('DedupeWindow', () => {
   });
   it('tells a retry with another tag (amount) from a plain retry, across rotations and growth (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 20 })), { maxLength: 400 }), (xs) => {
-        const d = new DedupeWindow({ windowMs: 1000, withTags: true });
-        const first = new Map<number, { tag: number; at: number }>();
-        let t = T0;
-        for (const [id, tag, dt] of xs) {
-          t += dt;
-          const f = first.get(id);
-          const r = d.admitTagged(String(id), t, tag);
-          if (f !== undefined && t - f.at < 1000) expect(r).toBe(f.tag === tag ? 'duplicate' : 'conflict');
-          if (r === 'new') first.set(id, { tag, at: t });
-          else expect(r).toBe(first.get(id)!.tag === tag ? 'duplicate' : 'conflict');
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 20 })), {
+          maxLength: 400,
+        }),
+        (xs) => {
+          const d = new DedupeWindow({ windowMs: 1000, withTags: true });
+          const first = new Map<number, { tag: number; at: number }>();
+          let t = T0;
+          for (const [id, tag, dt] of xs) {
+            t += dt;
+            const f = first.get(id);
+            const r = d.admitTagged(String(id), t, tag);
+            if (f !== undefined && t - f.at < 1000) expect(r).toBe(f.tag === tag ? 'duplicate' : 'conflict');
+            if (r === 'new') first.set(id, { tag, at: t });
+            else expect(r).toBe(first.get(id)!.tag === tag ? 'duplicate' : 'conflict');
+          }
+        },
+      ),
     );
   });
   it('shortens the window when the memory bound is hit, and says so', () => {
@@ -117,7 +126,8 @@ describe('DedupeWindow', () => {
 });
 
 describe('Aggregator', () => {
-  const make = (milestones: bigint[] = []) => new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: milestones, alertDefaultTtlMs: 60_000 });
+  const make = (milestones: bigint[] = []) =>
+    new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: milestones, alertDefaultTtlMs: 60_000 });
 
   it('keeps exact totals and counts rejections by reason', () => {
     const a = make();
@@ -126,7 +136,13 @@ describe('Aggregator', () => {
     a.reject('bad_amount');
     a.reject('bad_amount');
     a.reject('bad_id');
-    expect(a.totals()).toEqual({ gmvMinor: '3888801', orders: 2, rejected: 3, rejectedByReason: { bad_amount: 2, bad_id: 1 }, duplicates: 0 });
+    expect(a.totals()).toEqual({
+      gmvMinor: '3888801',
+      orders: 2,
+      rejected: 3,
+      rejectedByReason: { bad_amount: 2, bad_id: 1 },
+      duplicates: 0,
+    });
     expect(a.rates(T0 + 1000)).toEqual({ last1s: 2, last10s: 2, last60s: 2, dispatched60s: 0 });
   });
 
@@ -174,7 +190,10 @@ describe('Aggregator', () => {
   it('agrees with a simple reference model for any order sequence', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ amount: fc.integer({ min: 0, max: 100_000_000_000_000 }), dt: fc.integer({ min: -400_000, max: 4000_000 }) }), { maxLength: 200 }),
+        fc.array(
+          fc.record({ amount: fc.integer({ min: 0, max: 100_000_000_000_000 }), dt: fc.integer({ min: -400_000, max: 4000_000 }) }),
+          { maxLength: 200 },
+        ),
         (xs) => {
           const a = make();
           let gmv = 0n;
@@ -211,7 +230,8 @@ describe('Aggregator', () => {
 });
 
 describe('Aggregator checkpoints', () => {
-  const make = () => new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: [1000n, 5000n], alertDefaultTtlMs: 60_000, dedupeWindowMs: 10_000 });
+  const make = () =>
+    new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: [1000n, 5000n], alertDefaultTtlMs: 60_000, dedupeWindowMs: 10_000 });
   /** What Redis would hold after appending every journal: generation → words (and tags, unless `withTags` is false: an older version). */
   const store = (withTags = true) => {
     const blobs = new Map<string, number[]>();
@@ -235,13 +255,19 @@ describe('Aggregator checkpoints', () => {
         return cp.state;
       },
       load(state: ReturnType<Aggregator['checkpoint']>['state']) {
-        const w = (s: 'orders' | 'logistics', g: number | null) => (g === null || !blobs.has(`${s}:${g}`) ? null : Uint32Array.from(blobs.get(`${s}:${g}`)!));
+        const w = (s: 'orders' | 'logistics', g: number | null) =>
+          g === null || !blobs.has(`${s}:${g}`) ? null : Uint32Array.from(blobs.get(`${s}:${g}`)!);
         const t = (g: number | null) => (g === null || !tags.has(`orders:${g}`) ? null : Uint32Array.from(tags.get(`orders:${g}`)!));
         const d = { orders: state.dedupe.orders!, logistics: state.dedupe.logistics! };
         return {
           series,
           blobs: {
-            orders: { current: w('orders', d.orders.gen), previous: w('orders', d.orders.previousGen), currentTags: t(d.orders.gen), previousTags: t(d.orders.previousGen) },
+            orders: {
+              current: w('orders', d.orders.gen),
+              previous: w('orders', d.orders.previousGen),
+              currentTags: t(d.orders.gen),
+              previousTags: t(d.orders.previousGen),
+            },
             logistics: { current: w('logistics', d.logistics.gen), previous: w('logistics', d.logistics.previousGen) },
           },
         };
@@ -252,7 +278,15 @@ describe('Aggregator checkpoints', () => {
   it('restores to exactly the saved state, dedupe window included, across rotations', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ id: fc.integer({ min: 0, max: 60 }), amount: fc.integer({ min: 0, max: 10_000 }), dt: fc.integer({ min: 0, max: 3000 }), ckpt: fc.boolean() }), { maxLength: 120 }),
+        fc.array(
+          fc.record({
+            id: fc.integer({ min: 0, max: 60 }),
+            amount: fc.integer({ min: 0, max: 10_000 }),
+            dt: fc.integer({ min: 0, max: 3000 }),
+            ckpt: fc.boolean(),
+          }),
+          { maxLength: 120 },
+        ),
         fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 20 }),
         (xs, retries) => {
           const a = make();
@@ -273,7 +307,8 @@ describe('Aggregator checkpoints', () => {
           expect(b.milestones()).toEqual(a.milestones());
           expect(b.series.all()).toEqual(a.series.all());
           // Retries after the restart are judged exactly as the original would judge them.
-          for (const id of retries) expect(b.applyOrder(order(`o${id}`, 1, t + 1), t + 1)).toBe(a.applyOrder(order(`o${id}`, 1, t + 1), t + 1));
+          for (const id of retries)
+            expect(b.applyOrder(order(`o${id}`, 1, t + 1), t + 1)).toBe(a.applyOrder(order(`o${id}`, 1, t + 1), t + 1));
           expect(b.totals()).toEqual(a.totals());
         },
       ),
@@ -361,7 +396,11 @@ describe('Aggregator: payments and traffic', () => {
     expect(b.payments()).toEqual(a.payments());
     expect(b.traffic()).toEqual(a.traffic());
     expect(b.applyPayment({ id: 'p1', channel: 'card', ok: true, tsMs: T0 }, T0 + 1)).toBe(false);
-    const old = { ...cp.state, parts: { ...cp.state.parts, payments: undefined, traffic: undefined }, dedupe: { orders: cp.state.dedupe.orders, logistics: cp.state.dedupe.logistics } };
+    const old = {
+      ...cp.state,
+      parts: { ...cp.state.parts, payments: undefined, traffic: undefined },
+      dedupe: { orders: cp.state.dedupe.orders, logistics: cp.state.dedupe.logistics },
+    };
     const c = make();
     c.restore(old, new Map(), {});
     expect(c.payments()).toEqual({});

@@ -84,7 +84,10 @@ describe('stored admin settings', () => {
     expect(parseEventOverrides('[1,2]').problems).toEqual(['is not a JSON object']);
   });
   it('reads a banner or says why not', () => {
-    expect(parseBanner('{"text": "Hi", "untilMs": 5, "by": "account:ops"}')).toEqual({ value: { text: 'Hi', untilMs: 5, by: 'account:ops' }, problem: null });
+    expect(parseBanner('{"text": "Hi", "untilMs": 5, "by": "account:ops"}')).toEqual({
+      value: { text: 'Hi', untilMs: 5, by: 'account:ops' },
+      problem: null,
+    });
     expect(parseBanner('{"text": 5, "untilMs": 5, "by": "x"}').problem).toMatch(/^text/);
     expect(parseBanner('{"text": "Hi", "untilMs": "later", "by": "x"}').problem).toMatch(/^untilMs/);
     expect(parseBanner('\u0000garbage').problem).toBe('is not JSON');

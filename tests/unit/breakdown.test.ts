@@ -8,25 +8,36 @@ const T0 = 1_762_790_400_000;
 describe('Breakdown', () => {
   it('sums exactly per key, ranks by GMV and folds the tail into (other) so rows still sum to the total', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { nil: undefined }), fc.integer({ min: 0, max: 100_000_000_000_000 })), { maxLength: 300 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), (adds, maxKeys, limit) => {
-        const b = new Breakdown(maxKeys);
-        let total = 0n;
-        for (const [k, v] of adds) {
-          b.add(k, v);
-          total += BigInt(v);
-        }
-        for (const rows of [b.rows(), b.rows(limit)]) {
-          expect(rows.reduce((s, r) => s + BigInt(r.gmvMinor), 0n)).toBe(total);
-          expect(rows.reduce((s, r) => s + r.orders, 0)).toBe(adds.length);
-          const named = rows.filter((r) => r.key !== OTHER_KEY && r.key !== NONE_KEY);
-          expect(named.length).toBeLessThanOrEqual(maxKeys);
-          expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
-        }
-        const limited = b.rows(limit);
-        expect(limited.filter((r) => r.key !== OTHER_KEY).length).toBeLessThanOrEqual(limit);
-        const ranked = b.rows().map((r) => BigInt(r.gmvMinor));
-        for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]! >= ranked[i]!).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { nil: undefined }),
+            fc.integer({ min: 0, max: 100_000_000_000_000 }),
+          ),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 8 }),
+        (adds, maxKeys, limit) => {
+          const b = new Breakdown(maxKeys);
+          let total = 0n;
+          for (const [k, v] of adds) {
+            b.add(k, v);
+            total += BigInt(v);
+          }
+          for (const rows of [b.rows(), b.rows(limit)]) {
+            expect(rows.reduce((s, r) => s + BigInt(r.gmvMinor), 0n)).toBe(total);
+            expect(rows.reduce((s, r) => s + r.orders, 0)).toBe(adds.length);
+            const named = rows.filter((r) => r.key !== OTHER_KEY && r.key !== NONE_KEY);
+            expect(named.length).toBeLessThanOrEqual(maxKeys);
+            expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+          }
+          const limited = b.rows(limit);
+          expect(limited.filter((r) => r.key !== OTHER_KEY).length).toBeLessThanOrEqual(limit);
+          const ranked = b.rows().map((r) => BigInt(r.gmvMinor));
+          for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1]! >= ranked[i]!).toBe(true);
+        },
+      ),
     );
   });
   it('survives a state round trip', () => {
@@ -69,11 +80,20 @@ describe('WarehouseTable', () => {
 
 describe('Aggregator detail', () => {
   const agg = () =>
-    new Aggregator({ seriesStartMs: T0 - 300_000, milestonesMinor: [100n, 500n], alertDefaultTtlMs: 60_000, flashSkus: [{ sku: 'phone', stock: 3 }], lastYearMinor: 500n });
+    new Aggregator({
+      seriesStartMs: T0 - 300_000,
+      milestonesMinor: [100n, 500n],
+      alertDefaultTtlMs: 60_000,
+      flashSkus: [{ sku: 'phone', stock: 3 }],
+      lastYearMinor: 500n,
+    });
 
   it('breaks orders down by region, category and channel, sells flash stock and stamps the sell-out', () => {
     const a = agg();
-    a.applyOrder({ id: '1', amountMinor: 60, tsMs: T0 + 1000, qty: 1, region: 'CN-GD', channel: 'app', category: 'beauty', sku: 'phone' }, T0 + 1000);
+    a.applyOrder(
+      { id: '1', amountMinor: 60, tsMs: T0 + 1000, qty: 1, region: 'CN-GD', channel: 'app', category: 'beauty', sku: 'phone' },
+      T0 + 1000,
+    );
     a.applyOrder({ id: '2', amountMinor: 50, tsMs: T0 + 2000, qty: 2, region: 'CN-ZJ', channel: 'app', sku: 'phone' }, T0 + 2000);
     a.applyOrder({ id: '2', amountMinor: 50, tsMs: T0 + 2000, qty: 2, region: 'CN-ZJ', channel: 'app', sku: 'phone' }, T0 + 2500); // retried
     a.applyOrder({ id: '3', amountMinor: 7, tsMs: T0 + 3000, qty: 1, sku: 'phone' }, T0 + 3000); // over-sold: stays sold out at the first time

@@ -5,7 +5,14 @@ import { seriesChunkProblem } from '../../server/aggregate/state-check';
 
 const fresh = () => new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 });
 const saved = (patch: Record<string, unknown> = {}, agg: Record<string, unknown> = {}) =>
-  JSON.stringify({ version: 1, epoch: 'e', savedAtMs: 1, cursors: { 'wr:orders': '1-0' }, aggregate: { ...fresh().checkpoint().state, ...agg }, ...patch });
+  JSON.stringify({
+    version: 1,
+    epoch: 'e',
+    savedAtMs: 1,
+    cursors: { 'wr:orders': '1-0' },
+    aggregate: { ...fresh().checkpoint().state, ...agg },
+    ...patch,
+  });
 
 /** The fresh state with its orders part patched. */
 const withOrders = (patch: Record<string, unknown>) => {
@@ -26,7 +33,18 @@ describe('parseCheckpoint', () => {
     ['an aggregate of an unknown version', saved({}, { version: 3 })],
     ['a float GMV', saved({}, withOrders({ gmvMinor: '1.5' }))],
     ['a missing count', saved({}, withOrders({ orders: undefined }))],
-    ['a bad dedupe generation', saved({}, { dedupe: { orders: { gen: -1, previousGen: null, startedMs: null, earlyRotations: 0 }, logistics: { gen: 0, previousGen: null, startedMs: null, earlyRotations: 0 } } })],
+    [
+      'a bad dedupe generation',
+      saved(
+        {},
+        {
+          dedupe: {
+            orders: { gen: -1, previousGen: null, startedMs: null, earlyRotations: 0 },
+            logistics: { gen: 0, previousGen: null, startedMs: null, earlyRotations: 0 },
+          },
+        },
+      ),
+    ],
   ])('rejects %s', (_what, text) => {
     expect(() => parseCheckpoint(text)).toThrow(/checkpoint/);
   });
@@ -64,17 +82,42 @@ describe('parseCheckpoint: valid JSON with wrong inner types is corrupt', () => 
     ['dedupe.orders.gen = "1"', ['dedupe', 'orders', 'gen'], '1', /dedupe state of orders/],
     ['parcels.picked = "2"', ['parts', 'logistics', 'parcels', 'picked'], '2', /aggregate\.parts\.logistics\.parcels\.picked/],
     ['a rejected count as a string', ['rejectedByReason'], { bad_amount: '3' }, /rejectedByReason\.bad_amount/],
-    ['a milestone threshold as a number', ['parts', 'orders', 'milestones', 0, 'thresholdMinor'], 100, /parts\.orders\.milestones\[0\]\.thresholdMinor/],
-    ['a milestone time as a string', ['parts', 'orders', 'milestones', 0, 'reachedAtMs'], '1000', /parts\.orders\.milestones\[0\]\.reachedAtMs/],
+    [
+      'a milestone threshold as a number',
+      ['parts', 'orders', 'milestones', 0, 'thresholdMinor'],
+      100,
+      /parts\.orders\.milestones\[0\]\.thresholdMinor/,
+    ],
+    [
+      'a milestone time as a string',
+      ['parts', 'orders', 'milestones', 0, 'reachedAtMs'],
+      '1000',
+      /parts\.orders\.milestones\[0\]\.reachedAtMs/,
+    ],
     ['an alert without text', ['parts', 'weather', 'alerts', 0, 'text'], DELETE, /parts\.weather\.alerts\[0\]\.text/],
     ['payments ok as a string', ['parts', 'payments', 'channels', 'alipay', 'ok'], '1', /parts\.payments\.channels\.alipay\.ok/],
     ['traffic visitors as a string', ['parts', 'traffic', 'gauge', 'visitors'], '10', /parts\.traffic\.gauge\.visitors/],
-    ['a region row GMV as a number', ['parts', 'orders', 'breakdowns', 'regions', 0, 1], 500, /parts\.orders\.breakdowns\.regions\[0\]\[1\]/],
-    ['a region row count as a string', ['parts', 'orders', 'breakdowns', 'regions', 0, 2], '1', /parts\.orders\.breakdowns\.regions\[0\]\[2\]/],
+    [
+      'a region row GMV as a number',
+      ['parts', 'orders', 'breakdowns', 'regions', 0, 1],
+      500,
+      /parts\.orders\.breakdowns\.regions\[0\]\[1\]/,
+    ],
+    [
+      'a region row count as a string',
+      ['parts', 'orders', 'breakdowns', 'regions', 0, 2],
+      '1',
+      /parts\.orders\.breakdowns\.regions\[0\]\[2\]/,
+    ],
     ['warehouses as an object', ['parts', 'logistics', 'warehouses'], {}, /parts\.logistics\.warehouses/],
     ['a warehouse stage as a string', ['parts', 'logistics', 'warehouses', 0, 'picked'], '2', /parts\.logistics\.warehouses\[0\]\.picked/],
     ['flash sold as a string', ['parts', 'orders', 'flash', 0, 'sold'], '1', /parts\.orders\.flash\[0\]\.sold/],
-    ['a pair row count as a string', ['parts', 'orders', 'pairs', 'regionChannel', 0, 3], '1', /parts\.orders\.pairs\.regionChannel\[0\]\[3\]/],
+    [
+      'a pair row count as a string',
+      ['parts', 'orders', 'pairs', 'regionChannel', 0, 3],
+      '1',
+      /parts\.orders\.pairs\.regionChannel\[0\]\[3\]/,
+    ],
     ['dispatchRolling = 5', ['parts', 'logistics', 'dispatchRolling'], 5, /parts\.logistics\.dispatchRolling/],
     ['a negative order count', ['parts', 'orders', 'orders'], -1, /parts\.orders\.orders/],
   ])('rejects %s, naming the place', (_what, path, value, where) => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { estimateOffset } from '../../client/live/clock';
-import { formatClock, formatCompactCount, formatCompactEn, formatCompactZh, formatCountdown, formatMoney, formatShortMoney, formatTPlus } from '../../client/format';
+import {
+  formatClock,
+  formatCompactCount,
+  formatCompactEn,
+  formatCompactZh,
+  formatCountdown,
+  formatMoney,
+  formatShortMoney,
+  formatTPlus,
+} from '../../client/format';
 import { regionName, tokenName } from '../../client/i18n';
 
 describe('estimateOffset', () => {

@@ -11,7 +11,14 @@ describe('loadConfig', () => {
   it('applies defaults and generates tokens when unset', () => {
     let n = 0;
     const c = loadConfig({}, () => `generated-token-${n++}-abcdefgh`);
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'wr:', tickIntervalMs: 100, viewerTokenGenerated: true });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      redisUrl: 'redis://127.0.0.1:6379',
+      keyPrefix: 'wr:',
+      tickIntervalMs: 100,
+      viewerTokenGenerated: true,
+    });
     expect(c.viewerToken).not.toBe(c.adminToken);
   });
   it.each([
@@ -35,7 +42,14 @@ describe('loadConfig', () => {
 });
 
 describe('event definition', () => {
-  const good = { name: 'Double 11', t0: '2026-11-11T00:00:00+08:00', timeZone: 'Asia/Shanghai', currency: { code: 'CNY', minorDigits: 2 }, target: '1000000000.00', milestones: ['10000000', '100000000.00'] };
+  const good = {
+    name: 'Double 11',
+    t0: '2026-11-11T00:00:00+08:00',
+    timeZone: 'Asia/Shanghai',
+    currency: { code: 'CNY', minorDigits: 2 },
+    target: '1000000000.00',
+    milestones: ['10000000', '100000000.00'],
+  };
 
   it('parses T0 with its offset, or relative to now', () => {
     expect(parseT0('2026-11-11T00:00:00+08:00', NOW)).toBe(Date.parse('2026-11-10T16:00:00Z'));
@@ -46,7 +60,13 @@ describe('event definition', () => {
   });
   it('validates a good file', () => {
     const e = parseEventDefinition(good, 'e.json', NOW);
-    expect(e).toMatchObject({ name: 'Double 11', t0Ms: Date.parse('2026-11-10T16:00:00Z'), minorDigits: 2, targetMinor: 100_000_000_000n, milestonesMinor: [1_000_000_000n, 10_000_000_000n] });
+    expect(e).toMatchObject({
+      name: 'Double 11',
+      t0Ms: Date.parse('2026-11-10T16:00:00Z'),
+      minorDigits: 2,
+      targetMinor: 100_000_000_000n,
+      milestonesMinor: [1_000_000_000n, 10_000_000_000n],
+    });
     expect(parseEventDefinition(good, 'e.json', NOW, 'now+60s').t0Ms).toBe(NOW + 60_000);
   });
   it('ships a demo event that validates', () => {
@@ -65,10 +85,52 @@ describe('event definition', () => {
     [{ map: 'mars' }, /e\.json: map must be one of/],
     [{ flashSkus: [{ sku: 'a b', name: 'x', stock: 1 }] }, /flashSkus\[0\]\.sku/],
     [{ flashSkus: [{ sku: 'a', name: 'x', stock: 0 }] }, /flashSkus\[0\]\.stock/],
-    [{ flashSkus: [{ sku: 'a', name: 'x', stock: 1 }, { sku: 'a', name: 'y', stock: 2 }] }, /flashSkus\[1\]\.sku repeats/],
-    [{ lastYear: { total: '100.00', curve: [[0, '0'], [60, '50.00'], [30, '60.00']] } }, /lastYear\.curve\[2\]\[0\]/],
-    [{ lastYear: { total: '100.00', curve: [[0, '10'], [60, '5']] } }, /lastYear\.curve\[1\]\[1\]/],
-    [{ lastYear: { total: '100.00', curve: [[0, '0'], [60, '500']] } }, /ends above lastYear\.total/],
+    [
+      {
+        flashSkus: [
+          { sku: 'a', name: 'x', stock: 1 },
+          { sku: 'a', name: 'y', stock: 2 },
+        ],
+      },
+      /flashSkus\[1\]\.sku repeats/,
+    ],
+    [
+      {
+        lastYear: {
+          total: '100.00',
+          curve: [
+            [0, '0'],
+            [60, '50.00'],
+            [30, '60.00'],
+          ],
+        },
+      },
+      /lastYear\.curve\[2\]\[0\]/,
+    ],
+    [
+      {
+        lastYear: {
+          total: '100.00',
+          curve: [
+            [0, '10'],
+            [60, '5'],
+          ],
+        },
+      },
+      /lastYear\.curve\[1\]\[1\]/,
+    ],
+    [
+      {
+        lastYear: {
+          total: '100.00',
+          curve: [
+            [0, '0'],
+            [60, '500'],
+          ],
+        },
+      },
+      /ends above lastYear\.total/,
+    ],
     [{ lastYear: { curve: [] } }, /lastYear\.total/],
     // Typos fail at start instead of silently falling back to a default.
     [{ timezone: 'Asia/Shanghai' }, /e\.json: timezone is not a known key \(did you mean "timeZone"\?\)/],
@@ -96,13 +158,29 @@ describe('event definition', () => {
     expect(eur.map).toBe('china'); // world only when configured
     expect(parseEventDefinition({ ...good, map: 'world' }, 'e.json', NOW).map).toBe('world');
   });
-  it('adds last year\'s total to the milestones, in order, and keeps its curve exact', () => {
-    const e = parseEventDefinition({ ...good, lastYear: { total: '50000000.00', curve: [[0, '0'], [71, '10000000.00']] } }, 'e.json', NOW);
+  it("adds last year's total to the milestones, in order, and keeps its curve exact", () => {
+    const e = parseEventDefinition(
+      {
+        ...good,
+        lastYear: {
+          total: '50000000.00',
+          curve: [
+            [0, '0'],
+            [71, '10000000.00'],
+          ],
+        },
+      },
+      'e.json',
+      NOW,
+    );
     expect(e.milestonesMinor).toEqual([1_000_000_000n, 5_000_000_000n, 10_000_000_000n]);
     expect(e.lastYearMinor).toBe(5_000_000_000n);
-    expect(e.lastYearCurve).toEqual([[0, 0n], [71, 1_000_000_000n]]);
+    expect(e.lastYearCurve).toEqual([
+      [0, 0n],
+      [71, 1_000_000_000n],
+    ]);
   });
-  it('takes ISO 4217 minor digits (not CLDR\'s) and allows others only when the file says so', () => {
+  it("takes ISO 4217 minor digits (not CLDR's) and allows others only when the file says so", () => {
     const with_ = (currency: object) => parseEventDefinition({ ...good, milestones: ['10000000', '100000000'], currency }, 'e.json', NOW);
     expect(with_({ code: 'JPY', minorDigits: 0 }).minorDigits).toBe(0);
     expect(with_({ code: 'KWD', minorDigits: 3 }).minorDigits).toBe(3);

@@ -10,7 +10,11 @@ describe('data age', () => {
     expect([-500, 0, 35_900, 59_999].map((ms) => formatAge(ms, zh))).toEqual(['0秒前', '0秒前', '35秒前', '59秒前']);
     expect(formatAge(12 * 60_000 + 5_000, zh)).toBe('12分钟前');
     expect(formatAge((3 * 60 + 45) * 60_000, zh)).toBe('3小时45分前');
-    expect([35_000, 12 * 60_000, (3 * 60 + 45) * 60_000].map((ms) => formatAge(ms, en))).toEqual(['35 s old', '12 min old', '3 h 45 min old']);
+    expect([35_000, 12 * 60_000, (3 * 60 + 45) * 60_000].map((ms) => formatAge(ms, en))).toEqual([
+      '35 s old',
+      '12 min old',
+      '3 h 45 min old',
+    ]);
   });
 
   it('is measured from the last message while stale/offline, from the source outage while live, else none', () => {
@@ -25,7 +29,8 @@ describe('data age', () => {
 describe('glyph preload text', () => {
   it('holds every character of every label in both languages, and the digits and symbols of figures', () => {
     const text = new Set(screenText());
-    for (const t of [labels('zh-CN'), labels('en')]) for (const v of Object.values(t)) for (const ch of v) expect(text.has(ch), `${ch} of "${v}"`).toBe(true);
+    for (const t of [labels('zh-CN'), labels('en')])
+      for (const v of Object.values(t)) for (const ch of v) expect(text.has(ch), `${ch} of "${v}"`).toBe(true);
     for (const ch of '0123456789:.,%+-−—·¥万亿') expect(text.has(ch), ch).toBe(true);
     expect(text.has('\u23f1')).toBe(false); // ⏱ is in no shipped font: the chips draw an SVG clock
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeLogistics, decodeOrdersEntry, decodePayment, decodeTraffic, decodeWeather, defaultDecodeOptions as o, entryTimeMs } from '../../server/ingest/decode';
+import {
+  decodeLogistics,
+  decodeOrdersEntry,
+  decodePayment,
+  decodeTraffic,
+  decodeWeather,
+  defaultDecodeOptions as o,
+  entryTimeMs,
+} from '../../server/ingest/decode';
 
 const ID = '1731254400000-0';
 const T = 1731254400000;
@@ -10,9 +18,21 @@ const code = (r: Record<string, string>) => one(r).rejections[0]?.code;
 
 describe('orders: single form', () => {
   it('decodes a full order', () => {
-    const r = one({ id: 'o-1', amount: '38888.00', ts: String(T - 5), region: 'CN-GD', channel: 'app', category: 'beauty', sku: 'SKU:1', qty: '3', extra: 'ignored' });
+    const r = one({
+      id: 'o-1',
+      amount: '38888.00',
+      ts: String(T - 5),
+      region: 'CN-GD',
+      channel: 'app',
+      category: 'beauty',
+      sku: 'SKU:1',
+      qty: '3',
+      extra: 'ignored',
+    });
     expect(r.rejections).toEqual([]);
-    expect(r.orders).toEqual([{ id: 'o-1', amountMinor: 3888800, tsMs: T - 5, qty: 3, region: 'CN-GD', channel: 'app', category: 'beauty', sku: 'SKU:1' }]);
+    expect(r.orders).toEqual([
+      { id: 'o-1', amountMinor: 3888800, tsMs: T - 5, qty: 3, region: 'CN-GD', channel: 'app', category: 'beauty', sku: 'SKU:1' },
+    ]);
   });
   it('defaults ts to the entry time and qty to 1', () => {
     expect(one({ id: 'a', amount: '1' }).orders[0]).toMatchObject({ tsMs: T, qty: 1 });
@@ -60,23 +80,51 @@ describe('orders: single form', () => {
 
 describe('orders: batched form', () => {
   it('validates each order on its own', () => {
-    const batch = JSON.stringify([{ id: 'b1', amount: '1.05' }, { id: 'b2', amount: 'x' }, 7, { id: 'b4', amount: 2 }, { id: 'b5', amount: '2', qty: 2 }]);
+    const batch = JSON.stringify([
+      { id: 'b1', amount: '1.05' },
+      { id: 'b2', amount: 'x' },
+      7,
+      { id: 'b4', amount: 2 },
+      { id: 'b5', amount: '2', qty: 2 },
+    ]);
     const r = decodeOrdersEntry(ID, ['batch', batch], o);
-    expect(r.orders.map((x) => [x.id, x.amountMinor, x.qty])).toEqual([['b1', 105, 1], ['b5', 200, 2]]);
-    expect(r.rejections.map((x) => [x.index, x.code])).toEqual([[1, 'bad_amount'], [2, 'bad_batch_item'], [3, 'bad_amount']]);
+    expect(r.orders.map((x) => [x.id, x.amountMinor, x.qty])).toEqual([
+      ['b1', 105, 1],
+      ['b5', 200, 2],
+    ]);
+    expect(r.rejections.map((x) => [x.index, x.code])).toEqual([
+      [1, 'bad_amount'],
+      [2, 'bad_batch_item'],
+      [3, 'bad_amount'],
+    ]);
     expect(r.rejections[0]!.item).toEqual({ id: 'b2', amount: 'x' });
   });
-  it('rejects an entry that has both a batch and a single order\'s id or amount, counting none of it', () => {
+  it("rejects an entry that has both a batch and a single order's id or amount, counting none of it", () => {
     const batch = JSON.stringify([{ id: 'b1', amount: '1.00' }]);
-    for (const extra of [['id', 'o-1', 'amount', '5.00'], ['id', 'o-1'], ['amount', '5.00']]) {
+    for (const extra of [
+      ['id', 'o-1', 'amount', '5.00'],
+      ['id', 'o-1'],
+      ['amount', '5.00'],
+    ]) {
       const r = decodeOrdersEntry(ID, ['batch', batch, ...extra], o);
       expect(r.orders).toEqual([]);
       expect(r.rejections.map((x) => x.code)).toEqual(['ambiguous_entry']);
     }
     expect(decodeOrdersEntry(ID, ['region', 'CN-GD', 'batch', batch], o).orders).toHaveLength(1); // other fields are ignored as ever
   });
-  it('rejects padded ids inside a batch too, and keeps each order\'s position', () => {
-    const r = decodeOrdersEntry(ID, ['batch', JSON.stringify([{ id: 'b1', amount: '1' }, { id: 'b1 ', amount: '1' }, { id: 'b3', amount: '1' }])], o);
+  it("rejects padded ids inside a batch too, and keeps each order's position", () => {
+    const r = decodeOrdersEntry(
+      ID,
+      [
+        'batch',
+        JSON.stringify([
+          { id: 'b1', amount: '1' },
+          { id: 'b1 ', amount: '1' },
+          { id: 'b3', amount: '1' },
+        ]),
+      ],
+      o,
+    );
     expect(r.rejections.map((x) => [x.index, x.code])).toEqual([[1, 'bad_id']]);
     expect(r.at).toEqual([0, 2]);
   });
@@ -113,34 +161,65 @@ describe('logistics and weather', () => {
     const ok = decodeLogistics(ID, flat({ id: 'l1', stage: 'dispatched', parcels: '12', warehouse: 'WH-HZ', region: 'CN-ZJ' }), o);
     expect(ok).toEqual({ ok: true, value: { id: 'l1', stage: 'dispatched', parcels: 12, warehouse: 'WH-HZ', region: 'CN-ZJ', tsMs: T } });
     expect(decodeLogistics(ID, flat({ id: 'l1', stage: 'lost' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_stage' } });
-    expect(decodeLogistics(ID, flat({ id: 'l1', stage: 'picked', parcels: '0' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_parcels' } });
+    expect(decodeLogistics(ID, flat({ id: 'l1', stage: 'picked', parcels: '0' }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'bad_parcels' },
+    });
     expect(decodeLogistics(ID, flat({ id: 'l1', stage: 'picked' }), o)).toMatchObject({ ok: true, value: { parcels: 1 } });
   });
   it('decodes weather, keeping text as given, and rejects unknown severities', () => {
     const text = '<img src=x onerror=alert(1)> \u202Eevil';
     const ok = decodeWeather(ID, flat({ id: 'w1', region: 'CN-GD', severity: 'severe', kind: 'storm', text, until: String(T + 1000) }), o);
-    expect(ok).toEqual({ ok: true, value: { id: 'w1', region: 'CN-GD', severity: 'severe', kind: 'storm', text, tsMs: T, untilMs: T + 1000 } });
-    expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'apocalyptic', kind: 'storm' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_severity' } });
-    expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'meteor' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_kind' } });
-    expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'fog', text: '字'.repeat(281) }), o)).toMatchObject({ ok: false, rejection: { code: 'text_too_long' } });
+    expect(ok).toEqual({
+      ok: true,
+      value: { id: 'w1', region: 'CN-GD', severity: 'severe', kind: 'storm', text, tsMs: T, untilMs: T + 1000 },
+    });
+    expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'apocalyptic', kind: 'storm' }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'bad_severity' },
+    });
+    expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'meteor' }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'bad_kind' },
+    });
+    expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'fog', text: '字'.repeat(281) }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'text_too_long' },
+    });
     expect(decodeWeather(ID, flat({ id: 'w', region: 'CN-GD', severity: 'info', kind: 'fog', text: '字'.repeat(280) }), o).ok).toBe(true);
-    expect(decodeWeather(ID, flat({ id: 'w', severity: 'info', kind: 'fog' }), o)).toMatchObject({ ok: false, rejection: { code: 'missing_region' } });
+    expect(decodeWeather(ID, flat({ id: 'w', severity: 'info', kind: 'fog' }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'missing_region' },
+    });
   });
 });
 
 describe('payments and traffic', () => {
   it('decodes payments and rejects what breaks the contract', () => {
-    expect(decodePayment(ID, flat({ id: 'p1', channel: 'alipay', ok: '1' }), o)).toEqual({ ok: true, value: { id: 'p1', channel: 'alipay', ok: true, tsMs: T } });
-    expect(decodePayment(ID, flat({ id: 'p1', channel: 'wechat', ok: '0', ts: String(T - 1) }), o)).toMatchObject({ ok: true, value: { ok: false, tsMs: T - 1 } });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'alipay', ok: '1' }), o)).toEqual({
+      ok: true,
+      value: { id: 'p1', channel: 'alipay', ok: true, tsMs: T },
+    });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'wechat', ok: '0', ts: String(T - 1) }), o)).toMatchObject({
+      ok: true,
+      value: { ok: false, tsMs: T - 1 },
+    });
     expect(decodePayment(ID, flat({ id: 'p1', ok: '1' }), o)).toMatchObject({ ok: false, rejection: { code: 'missing_channel' } });
-    expect(decodePayment(ID, flat({ id: 'p1', channel: 'a b', ok: '1' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_channel' } });
-    expect(decodePayment(ID, flat({ id: 'p1', channel: 'card', ok: 'yes' }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_ok' } });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'a b', ok: '1' }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'bad_channel' },
+    });
+    expect(decodePayment(ID, flat({ id: 'p1', channel: 'card', ok: 'yes' }), o)).toMatchObject({
+      ok: false,
+      rejection: { code: 'bad_ok' },
+    });
     expect(decodePayment(ID, flat({ channel: 'card', ok: '1' }), o)).toMatchObject({ ok: false, rejection: { code: 'missing_id' } });
   });
   it('decodes the traffic gauge', () => {
     expect(decodeTraffic(ID, flat({ visitors: '10000000' }), o)).toEqual({ ok: true, value: { visitors: 10_000_000, tsMs: T } });
     expect(decodeTraffic(ID, flat({ visitors: '0' }), o)).toMatchObject({ ok: true, value: { visitors: 0 } });
-    for (const bad of ['-1', '1.5', '', '1e6', '007']) expect(decodeTraffic(ID, flat({ visitors: bad }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_visitors' } });
+    for (const bad of ['-1', '1.5', '', '1e6', '007'])
+      expect(decodeTraffic(ID, flat({ visitors: bad }), o)).toMatchObject({ ok: false, rejection: { code: 'bad_visitors' } });
     expect(decodeTraffic(ID, flat({}), o)).toMatchObject({ ok: false, rejection: { code: 'missing_visitors' } });
   });
 });

@@ -12,7 +12,10 @@ const SHAPES: ExecShape[] = [
   { filtered: true, flash: true },
   { filtered: true, flash: false },
 ];
-const LAYOUTS: [ExecColumns, number][] = [['two', 2], ['three', 3]];
+const LAYOUTS: [ExecColumns, number][] = [
+  ['two', 2],
+  ['three', 3],
+];
 const ALWAYS: ExecArea[] = ['hero', 'gmv', 'rate', 'rank', 'map', 'miles', 'pay', 'logi', 'alerts', 'status'];
 
 describe('executive grid', () => {

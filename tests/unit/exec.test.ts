@@ -2,13 +2,28 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  buildSeriesCsv, CSV_HEADER, curveToNumbers, eventDate, exportFileName, firstIndexAtT0, gmvChartData, lastYearAt, lastYearAtMinor, rateChartData, slug,
+  buildSeriesCsv,
+  CSV_HEADER,
+  curveToNumbers,
+  eventDate,
+  exportFileName,
+  firstIndexAtT0,
+  gmvChartData,
+  lastYearAt,
+  lastYearAtMinor,
+  rateChartData,
+  slug,
 } from '../../client/exec/series';
 import { axisMoney, formatDiff, formatTPlusAxis, nightSpan, sharePercent } from '../../client/exec/axes';
 import { drillUrl, parseFilter, sameFilter, withFilter } from '../../client/exec/filter';
 import type { DrillDim } from '../../shared/api';
 
-const CURVE: [number, string][] = [[0, '0'], [300, '300000'], [1800, '900000'], [3600, '1400000']];
+const CURVE: [number, string][] = [
+  [0, '0'],
+  [300, '300000'],
+  [1800, '900000'],
+  [3600, '1400000'],
+];
 
 describe('last year at T+', () => {
   it('is linear between the points, flat outside them', () => {
@@ -24,13 +39,40 @@ describe('last year at T+', () => {
 
   it('is exact in BigInt and rounds down between points', () => {
     expect(lastYearAtMinor(CURVE, 1)).toBe(1000n);
-    expect(lastYearAtMinor([[0, '0'], [3, '10']], 1)).toBe(3n); // 3.33 → 3
-    expect(lastYearAtMinor([[0, '0'], [3, '10']], 2)).toBe(6n); // 6.67 → 6
-    expect(lastYearAtMinor([[0, '10'], [3, '0']], 1)).toBe(6n); // 6.67 → 6 (falling: floor)
+    expect(
+      lastYearAtMinor(
+        [
+          [0, '0'],
+          [3, '10'],
+        ],
+        1,
+      ),
+    ).toBe(3n); // 3.33 → 3
+    expect(
+      lastYearAtMinor(
+        [
+          [0, '0'],
+          [3, '10'],
+        ],
+        2,
+      ),
+    ).toBe(6n); // 6.67 → 6
+    expect(
+      lastYearAtMinor(
+        [
+          [0, '10'],
+          [3, '0'],
+        ],
+        1,
+      ),
+    ).toBe(6n); // 6.67 → 6 (falling: floor)
     expect(lastYearAtMinor(CURVE, 4000)).toBe(1_400_000n);
     expect(lastYearAtMinor([], 4000)).toBeNull();
     // Past 2^53: still exact.
-    const big: [number, string][] = [[0, '0'], [2, '18014398509481986']]; // 2^54 + 2
+    const big: [number, string][] = [
+      [0, '0'],
+      [2, '18014398509481986'],
+    ]; // 2^54 + 2
     expect(lastYearAtMinor(big, 1)).toBe(9007199254740993n); // 2^53 + 1, not representable as a number
   });
 
@@ -61,7 +103,12 @@ function series(t0Sec: number, secondsAfterT0: number, gmv: (i: number) => numbe
 
 describe('chart columns', () => {
   const t0Sec = 1_762_790_400; // 2025-11-10T16:00:00Z = 2025-11-11 00:00 in Shanghai
-  const s = series(t0Sec, 10, (i) => i * 100, (i) => i);
+  const s = series(
+    t0Sec,
+    10,
+    (i) => i * 100,
+    (i) => i,
+  );
 
   it('find T0 in the series', () => {
     expect(firstIndexAtT0(s.seriesX, t0Sec)).toBe(300);
@@ -104,7 +151,12 @@ describe('CSV', () => {
   const t0Sec = 1_762_790_400;
 
   it('has the header and one row per second since T0 with exact integers', () => {
-    const s = series(t0Sec, 4, (i) => (i < 300 ? 999 : 1000 + i), (i) => i % 7);
+    const s = series(
+      t0Sec,
+      4,
+      (i) => (i < 300 ? 999 : 1000 + i),
+      (i) => i % 7,
+    );
     const csv = buildSeriesCsv({ ...s, t0Sec, lastYear: CURVE });
     const lines = csv.trimEnd().split('\n');
     expect(csv.endsWith('\n')).toBe(true);
@@ -119,14 +171,28 @@ describe('CSV', () => {
 
   it('keeps the cumulative exact past 2^53 (BigInt)', () => {
     const perSecond = 2 ** 52; // exact as a number; two of them already exceed 2^53
-    const s = series(t0Sec, 3, (i) => (i < 300 ? 0 : perSecond + 1), () => 1);
-    const rows = buildSeriesCsv({ ...s, t0Sec, lastYear: null }).trimEnd().split('\n').slice(1).map((l) => l.split(','));
+    const s = series(
+      t0Sec,
+      3,
+      (i) => (i < 300 ? 0 : perSecond + 1),
+      () => 1,
+    );
+    const rows = buildSeriesCsv({ ...s, t0Sec, lastYear: null })
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(rows.map((r) => r[3])).toEqual([BigInt(perSecond + 1), 2n * BigInt(perSecond + 1), 3n * BigInt(perSecond + 1)].map(String));
     expect(rows.every((r) => r[4] === '')).toBe(true);
   });
 
   it('is empty but for the header before T0', () => {
-    const s = series(t0Sec, 0, () => 5, () => 1);
+    const s = series(
+      t0Sec,
+      0,
+      () => 5,
+      () => 1,
+    );
     expect(buildSeriesCsv({ ...s, t0Sec, lastYear: CURVE })).toBe(`${CSV_HEADER}\n`);
   });
 
@@ -204,10 +270,14 @@ describe('filter in the URL', () => {
 
   it('round-trips any valid key', () => {
     fc.assert(
-      fc.property(fc.constantFrom<DrillDim>('region', 'category', 'channel'), fc.string({ minLength: 1, maxLength: 100 }).filter((k) => !/[\u0000-\u001f\u007f]/.test(k)), (dim, key) => {
-        const f = { dim, key };
-        return sameFilter(parseFilter(withFilter('?lang=en', f)), f);
-      }),
+      fc.property(
+        fc.constantFrom<DrillDim>('region', 'category', 'channel'),
+        fc.string({ minLength: 1, maxLength: 100 }).filter((k) => !/[\u0000-\u001f\u007f]/.test(k)),
+        (dim, key) => {
+          const f = { dim, key };
+          return sameFilter(parseFilter(withFilter('?lang=en', f)), f);
+        },
+      ),
     );
   });
 

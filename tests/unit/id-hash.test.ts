@@ -77,7 +77,7 @@ describe('IdHashSet while growing', () => {
 });
 
 describe('IdHashSet with values', () => {
-  it('keeps each hash\'s first value through an incremental growth, and dumps them aligned', () => {
+  it("keeps each hash's first value through an incremental growth, and dumps them aligned", () => {
     const s = new IdHashSet(16, true);
     for (let i = 0; i < 50_000; i++) {
       hashId(`v${i % 30_000}`);

@@ -9,7 +9,7 @@ const T = 1731254400000;
 
 describe('judgeFutureId', () => {
   const ahead = T + 3600_000;
-  it('counts an entry Redis stamped after a future ID (same ms, next sequence) at the server\'s time', () => {
+  it("counts an entry Redis stamped after a future ID (same ms, next sequence) at the server's time", () => {
     expect(judgeFutureId(`${ahead}-1`, ahead, `${ahead}-0`, T)).toBe(T);
     expect(judgeFutureId(`${ahead}-8`, ahead, `${ahead}-7`, T)).toBe(T);
   });
@@ -37,7 +37,14 @@ describe('letterFields', () => {
   });
   it('records lengths given for fields cut before (a careful read) and the items left out', () => {
     const out = letterFields(['amount', '7'.repeat(1024)], [6, 64 << 20], 10);
-    expect(out).toEqual(['amount', '7'.repeat(1024), 'truncated', JSON.stringify([{ field: 'amount', bytes: 64 << 20 }]), 'omitted_fields', '4']);
+    expect(out).toEqual([
+      'amount',
+      '7'.repeat(1024),
+      'truncated',
+      JSON.stringify([{ field: 'amount', bytes: 64 << 20 }]),
+      'omitted_fields',
+      '4',
+    ]);
   });
 });
 
@@ -52,7 +59,8 @@ describe('applyEntry', () => {
   it('counts a retry with another amount once, and rejects the retry as conflicting_retry', () => {
     const agg = make();
     const { got, out } = collect();
-    const apply = (id: string, amount: string, n: number) => applyEntry(agg, 'orders', 'wr:orders', `${T + n}-0`, ['id', id, 'amount', amount], o, out);
+    const apply = (id: string, amount: string, n: number) =>
+      applyEntry(agg, 'orders', 'wr:orders', `${T + n}-0`, ['id', id, 'amount', amount], o, out);
     apply('o-1', '10.00', 0);
     apply('o-1', '10.00', 1); // a plain retry
     apply('o-1', '12.00', 2); // the same id, another amount
@@ -64,7 +72,21 @@ describe('applyEntry', () => {
     const agg = make();
     const { got, out } = collect();
     applyEntry(agg, 'orders', 'wr:orders', `${T}-0`, ['id', 'b2', 'amount', '1.00'], o, out);
-    applyEntry(agg, 'orders', 'wr:orders', `${T + 1}-0`, ['batch', JSON.stringify([{ id: 'b1', amount: '1' }, { id: 'b2', amount: '2' }])], o, out);
+    applyEntry(
+      agg,
+      'orders',
+      'wr:orders',
+      `${T + 1}-0`,
+      [
+        'batch',
+        JSON.stringify([
+          { id: 'b1', amount: '1' },
+          { id: 'b2', amount: '2' },
+        ]),
+      ],
+      o,
+      out,
+    );
     expect(got).toMatchObject([{ code: 'conflicting_retry', index: 1, item: { id: 'b2', amount: '2' } }]);
     expect(agg.totals()).toMatchObject({ orders: 2, gmvMinor: '200' });
   });

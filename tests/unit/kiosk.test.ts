@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  Watchdog, startWatchdog, restoreKioskState, parseKioskState, counterStartFromRestored,
-  KIOSK_STATE_KEY, LAST_RELOAD_KEY, MAX_STATE_BYTES, type KioskState, type WatchedStore,
+  Watchdog,
+  startWatchdog,
+  restoreKioskState,
+  parseKioskState,
+  counterStartFromRestored,
+  KIOSK_STATE_KEY,
+  LAST_RELOAD_KEY,
+  MAX_STATE_BYTES,
+  type KioskState,
+  type WatchedStore,
 } from '../../client/kiosk/watchdog';
 import { newCues, type CueMemory } from '../../client/kiosk/cues';
 import { burnInOffset, BURN_IN_STEPS, shiftAgainstBurnIn } from '../../client/kiosk/burn-in';
@@ -14,12 +22,24 @@ import type { ConnectionState } from '../../client/live/store.svelte';
 /** Minimal in-memory Storage. */
 class MemStorage implements Storage {
   #m = new Map<string, string>();
-  get length(): number { return this.#m.size; }
-  clear(): void { this.#m.clear(); }
-  getItem(k: string): string | null { return this.#m.get(k) ?? null; }
-  key(i: number): string | null { return [...this.#m.keys()][i] ?? null; }
-  removeItem(k: string): void { this.#m.delete(k); }
-  setItem(k: string, v: string): void { this.#m.set(k, String(v)); }
+  get length(): number {
+    return this.#m.size;
+  }
+  clear(): void {
+    this.#m.clear();
+  }
+  getItem(k: string): string | null {
+    return this.#m.get(k) ?? null;
+  }
+  key(i: number): string | null {
+    return [...this.#m.keys()][i] ?? null;
+  }
+  removeItem(k: string): void {
+    this.#m.delete(k);
+  }
+  setItem(k: string, v: string): void {
+    this.#m.set(k, String(v));
+  }
 }
 
 const MIN = 60_000;
@@ -30,21 +50,28 @@ describe('Watchdog decisions', () => {
   const dog = (extra: { lastReloadAtMs?: number | null } = {}): Watchdog =>
     new Watchdog({ staleLimitMs: 120_000, heapLimitBytes: GiB, now: () => t, ...extra });
   const obs = (d: Watchdog, connection: ConnectionState, heapBytes: number | null = null) => d.observe({ connection, heapBytes });
-  beforeEach(() => { t = 1_000_000; });
+  beforeEach(() => {
+    t = 1_000_000;
+  });
 
   it('stays ok while live, connecting, or stale for less than the limit', () => {
     const d = dog();
     expect(obs(d, 'connecting')).toBe('ok');
     expect(obs(d, 'live', 100 * 1024 ** 2)).toBe('ok');
-    for (let i = 0; i < 12; i++) { expect(obs(d, 'stale')).toBe('ok'); t += 10_000; }
+    for (let i = 0; i < 12; i++) {
+      expect(obs(d, 'stale')).toBe('ok');
+      t += 10_000;
+    }
     t -= 1; // 119.999 s into the stretch
     expect(obs(d, 'stale')).toBe('ok');
   });
 
   it('reloads after stale/offline continuously for the limit, with the reason', () => {
     const d = dog();
-    obs(d, 'stale'); t += 60_000;
-    obs(d, 'offline'); t += 60_000; // stale and offline both count, one unbroken stretch
+    obs(d, 'stale');
+    t += 60_000;
+    obs(d, 'offline');
+    t += 60_000; // stale and offline both count, one unbroken stretch
     const r = obs(d, 'offline');
     expect(r).not.toBe('ok');
     expect(r).toEqual({ reload: expect.stringMatching(/offline for 120 s/) });
@@ -52,10 +79,14 @@ describe('Watchdog decisions', () => {
 
   it('a live moment resets the stretch', () => {
     const d = dog();
-    obs(d, 'stale'); t += 110_000;
-    expect(obs(d, 'live')).toBe('ok'); t += 1_000;
-    expect(obs(d, 'stale')).toBe('ok'); t += 110_000;
-    expect(obs(d, 'stale')).toBe('ok'); t += 10_000;
+    obs(d, 'stale');
+    t += 110_000;
+    expect(obs(d, 'live')).toBe('ok');
+    t += 1_000;
+    expect(obs(d, 'stale')).toBe('ok');
+    t += 110_000;
+    expect(obs(d, 'stale')).toBe('ok');
+    t += 10_000;
     expect(obs(d, 'stale')).toEqual({ reload: expect.stringMatching(/^stale for 120 s/) });
   });
 
@@ -81,7 +112,8 @@ describe('Watchdog decisions', () => {
 
     // The page after a reload starts with the persisted time: stale for 2 min is not enough yet.
     const after = dog({ lastReloadAtMs: t });
-    obs(after, 'offline'); t += 150_000;
+    obs(after, 'offline');
+    t += 150_000;
     expect(obs(after, 'offline')).toBe('ok');
     t += 150_000; // 5 min since the last reload, still offline
     expect(obs(after, 'offline')).toEqual({ reload: expect.stringMatching(/offline for 300 s/) });
@@ -92,11 +124,19 @@ describe('Watchdog decisions', () => {
 });
 
 describe('startWatchdog', () => {
-  beforeEach(() => { vi.useFakeTimers(); vi.setSystemTime(1_700_000_000_000); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_700_000_000_000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
-  const store = (): WatchedStore & { connection: ConnectionState } =>
-    ({ connection: 'live', totals: { gmvMinor: '123456789012345678901234567890' }, epoch: 'e-42' });
+  const store = (): WatchedStore & { connection: ConnectionState } => ({
+    connection: 'live',
+    totals: { gmvMinor: '123456789012345678901234567890' },
+    epoch: 'e-42',
+  });
 
   /** The server answers at once, and a reload need not wait for it to keep answering. */
   const up = { probe: () => Promise.resolve(true), gate: { confirmMs: 0 } };
@@ -119,7 +159,11 @@ describe('startWatchdog', () => {
     const raw = storage.getItem(KIOSK_STATE_KEY)!;
     expect(raw.length).toBeLessThanOrEqual(MAX_STATE_BYTES);
     expect(JSON.parse(raw)).toEqual({
-      reason: 'offline for 120 s', atMs: Date.now() - 10 * MIN, gmvMinor: '123456789012345678901234567890', epoch: 'e-42', sound: true,
+      reason: 'offline for 120 s',
+      atMs: Date.now() - 10 * MIN,
+      gmvMinor: '123456789012345678901234567890',
+      epoch: 'e-42',
+      sound: true,
     });
 
     // The reloaded page: reads the state once, and a crash loop cannot reload again within 5 min.
@@ -206,7 +250,11 @@ describe('startWatchdog', () => {
     // Same, but the socket recovers within the 15 s: no reload.
     const s2 = store();
     const reload2 = vi.fn();
-    startWatchdog(s2, { storage: new MemStorage(), probe: () => Promise.resolve(true), heapBytes: () => null, log: () => {}, checkEveryMs: 1_000 }, reload2);
+    startWatchdog(
+      s2,
+      { storage: new MemStorage(), probe: () => Promise.resolve(true), heapBytes: () => null, log: () => {}, checkEveryMs: 1_000 },
+      reload2,
+    );
     s2.connection = 'stale';
     await vi.advanceTimersByTimeAsync(125_000);
     s2.connection = 'live';
@@ -217,7 +265,7 @@ describe('startWatchdog', () => {
 
 describe('probeServer', () => {
   const res = (status: number, body: string): Response => new Response(body, { status, headers: { 'content-type': 'application/json' } });
-  const fake = (r: Response | Error) => ((() => (r instanceof Error ? Promise.reject(r) : Promise.resolve(r))) as unknown) as typeof fetch;
+  const fake = (r: Response | Error) => (() => (r instanceof Error ? Promise.reject(r) : Promise.resolve(r))) as unknown as typeof fetch;
 
   it('our /healthz answering 200 or 503 (an alarm) means the page can load', async () => {
     expect(await probeServer('/healthz', 1000, fake(res(200, '{"ok":true,"redis":"up"}')))).toBe(true);
@@ -244,7 +292,8 @@ describe('watchdogTiming (?watchdogSec=N)', () => {
   it('sets the limit and checks four times per limit; ignores junk and values below 2 s', () => {
     expect(watchdogTiming('?watchdogSec=4')).toEqual({ staleLimitMs: 4000, checkEveryMs: 1000 });
     expect(watchdogTiming('?watchdogSec=600')).toEqual({ staleLimitMs: 600_000, checkEveryMs: 10_000 });
-    for (const q of ['', '?watchdogSec=', '?watchdogSec=abc', '?watchdogSec=1', '?watchdogSec=-5', '?watchdogSec=Infinity']) expect(watchdogTiming(q)).toEqual({});
+    for (const q of ['', '?watchdogSec=', '?watchdogSec=abc', '?watchdogSec=1', '?watchdogSec=-5', '?watchdogSec=Infinity'])
+      expect(watchdogTiming(q)).toEqual({});
   });
 });
 
@@ -301,7 +350,8 @@ describe('restoreKioskState', () => {
 });
 
 describe('newCues', () => {
-  const ms = (reached: Record<string, number | null>) => Object.entries(reached).map(([thresholdMinor, reachedAtMs]) => ({ thresholdMinor, reachedAtMs }));
+  const ms = (reached: Record<string, number | null>) =>
+    Object.entries(reached).map(([thresholdMinor, reachedAtMs]) => ({ thresholdMinor, reachedAtMs }));
   const al = (...a: [string, string][]) => a.map(([id, severity]) => ({ id, severity }));
 
   it('the first call only records (no replay after a reload or for a late joiner)', () => {
@@ -369,7 +419,12 @@ describe('burn-in', () => {
       expect(burnInOffset(BURN_IN_STEPS, maxPx)).toEqual(burnInOffset(0, maxPx));
     }
     expect([0, 1, 2, 3, 4, 5].map((s) => burnInOffset(s, 4))).toEqual([
-      { x: 0, y: 0 }, { x: 2, y: 1 }, { x: 4, y: 0 }, { x: 2, y: -1 }, { x: 0, y: -2 }, { x: -2, y: -1 },
+      { x: 0, y: 0 },
+      { x: 2, y: 1 },
+      { x: 4, y: 0 },
+      { x: 2, y: -1 },
+      { x: 0, y: -2 },
+      { x: -2, y: -1 },
     ]);
   });
 
@@ -377,7 +432,9 @@ describe('burn-in', () => {
     vi.useFakeTimers();
     try {
       const props = new Map<string, string>();
-      const el = { style: { setProperty: (k: string, v: string) => props.set(k, v), removeProperty: (k: string) => props.delete(k) } } as unknown as HTMLElement;
+      const el = {
+        style: { setProperty: (k: string, v: string) => props.set(k, v), removeProperty: (k: string) => props.delete(k) },
+      } as unknown as HTMLElement;
       const stop = shiftAgainstBurnIn(el, { periodMs: 120_000, maxPx: 4 });
       expect(Object.fromEntries(props)).toEqual({ '--burn-x': '0', '--burn-y': '0' });
       vi.advanceTimersByTime(119_999);
@@ -418,7 +475,13 @@ describe('kioskSwitches', () => {
 });
 
 describe('SoundBoard (fake AudioContext)', () => {
-  interface Played { type: string; freq: number; start: number; stop: number; peak: number }
+  interface Played {
+    type: string;
+    freq: number;
+    start: number;
+    stop: number;
+    peak: number;
+  }
   function fakeContext() {
     const played: Played[] = [];
     const ctx = {
@@ -426,32 +489,59 @@ describe('SoundBoard (fake AudioContext)', () => {
       currentTime: 10,
       destination: {},
       resumed: 0,
-      resume() { this.resumed++; this.state = 'running'; return Promise.resolve(); },
-      suspend() { this.state = 'suspended'; return Promise.resolve(); },
-      close() { this.state = 'closed'; return Promise.resolve(); },
+      resume() {
+        this.resumed++;
+        this.state = 'running';
+        return Promise.resolve();
+      },
+      suspend() {
+        this.state = 'suspended';
+        return Promise.resolve();
+      },
+      close() {
+        this.state = 'closed';
+        return Promise.resolve();
+      },
       addEventListener() {},
       createGain() {
         let peak = 0;
         const node = {
           gain: {
             setValueAtTime: () => {},
-            linearRampToValueAtTime: (v: number) => { peak = Math.max(peak, v); node.peak = peak; },
+            linearRampToValueAtTime: (v: number) => {
+              peak = Math.max(peak, v);
+              node.peak = peak;
+            },
             exponentialRampToValueAtTime: () => {},
           },
           peak: 0,
-          connect: () => {}, disconnect: () => {},
+          connect: () => {},
+          disconnect: () => {},
         };
         return node;
       },
       createOscillator() {
         const o = {
-          type: 'sine', freq: 0, startAt: 0, env: null as null | { peak: number },
-          frequency: { setValueAtTime: (v: number) => { o.freq = v; } },
-          connect: (env: { peak: number }) => { o.env = env; },
+          type: 'sine',
+          freq: 0,
+          startAt: 0,
+          env: null as null | { peak: number },
+          frequency: {
+            setValueAtTime: (v: number) => {
+              o.freq = v;
+            },
+          },
+          connect: (env: { peak: number }) => {
+            o.env = env;
+          },
           disconnect: () => {},
           onended: null,
-          start: (t: number) => { o.startAt = t; },
-          stop: (t: number) => { played.push({ type: o.type, freq: o.freq, start: o.startAt, stop: t, peak: o.env?.peak ?? 0 }); },
+          start: (t: number) => {
+            o.startAt = t;
+          },
+          stop: (t: number) => {
+            played.push({ type: o.type, freq: o.freq, start: o.startAt, stop: t, peak: o.env?.peak ?? 0 });
+          },
         };
         return o;
       },
@@ -514,7 +604,9 @@ describe('SoundBoard (fake AudioContext)', () => {
     let onState: (() => void) | undefined;
     const c = Object.assign(ctx, {
       resume: () => new Promise<void>(() => {}), // never settles without a gesture
-      addEventListener: (type: string, fn: () => void) => { if (type === 'statechange') onState = fn; },
+      addEventListener: (type: string, fn: () => void) => {
+        if (type === 'statechange') onState = fn;
+      },
     });
     const b = new SoundBoard({ createContext: () => c as unknown as AudioContext });
     b.enable();

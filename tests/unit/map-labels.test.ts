@@ -112,12 +112,20 @@ describe('placeLabels', () => {
     expect(placeLabels([0, 1, 2].map(req), { w: 1000, h: 1000, em })).toHaveLength(3);
   });
 
-  it('puts a small region\'s text beside it with a dot on the region, a large region\'s on it', () => {
+  it("puts a small region's text beside it with a dot on the region, a large region's on it", () => {
     const em = 20;
-    const small = placeLabels([{ key: 's', kind: 'label', text: '上海', width: 2, anchor: { x: 200, y: 200, extent: 10 }, dy: 0 }], { w: 1000, h: 1000, em });
+    const small = placeLabels([{ key: 's', kind: 'label', text: '上海', width: 2, anchor: { x: 200, y: 200, extent: 10 }, dy: 0 }], {
+      w: 1000,
+      h: 1000,
+      em,
+    });
     expect(small[0]!.dot).toEqual({ x: 200, y: 200 });
     expect(small[0]!.x).toBeGreaterThan(200 + em);
-    const large = placeLabels([{ key: 'l', kind: 'label', text: '四川', width: 2, anchor: { x: 200, y: 200, extent: 100 }, dy: 0 }], { w: 1000, h: 1000, em });
+    const large = placeLabels([{ key: 'l', kind: 'label', text: '四川', width: 2, anchor: { x: 200, y: 200, extent: 100 }, dy: 0 }], {
+      w: 1000,
+      h: 1000,
+      em,
+    });
     expect(large[0]).toMatchObject({ x: 200, y: 200 });
     expect(large[0]!.dot).toBeUndefined();
   });

@@ -40,15 +40,28 @@ describe('OutageLog', () => {
     const text = JSON.stringify({ version: 1, epoch: 'e', savedAtMs: 9500, cursors: {}, aggregate: a.checkpoint().state });
     const b = new Aggregator({ seriesStartMs: 0, milestonesMinor: [], alertDefaultTtlMs: 1000 });
     b.restore(parseCheckpoint(text).aggregate, new Map(), {});
-    expect(b.outages.list()).toEqual([{ fromMs: 1000, toMs: 5000 }, { fromMs: 9000, toMs: null }]);
+    expect(b.outages.list()).toEqual([
+      { fromMs: 1000, toMs: 5000 },
+      { fromMs: 9000, toMs: null },
+    ]);
     b.outages.end(30_000);
     expect(b.outages.list()[1]).toEqual({ fromMs: 9000, toMs: 30_000 });
   });
 
   it('restores only well-formed intervals, and none from a checkpoint written before they were kept', () => {
     const l = new OutageLog();
-    l.restore([{ fromMs: 5, toMs: 1 }, { fromMs: 'x', toMs: null }, null, { fromMs: 1, toMs: null }, { fromMs: 100, toMs: 2000 }, { fromMs: 3000, toMs: null }]);
-    expect(l.list()).toEqual([{ fromMs: 100, toMs: 2000 }, { fromMs: 3000, toMs: null }]);
+    l.restore([
+      { fromMs: 5, toMs: 1 },
+      { fromMs: 'x', toMs: null },
+      null,
+      { fromMs: 1, toMs: null },
+      { fromMs: 100, toMs: 2000 },
+      { fromMs: 3000, toMs: null },
+    ]);
+    expect(l.list()).toEqual([
+      { fromMs: 100, toMs: 2000 },
+      { fromMs: 3000, toMs: null },
+    ]);
     const m = new OutageLog();
     m.restore(undefined);
     expect(m.list()).toEqual([]);
@@ -68,6 +81,14 @@ describe('outages on the charts', () => {
   });
   it('runs an open outage to now (or to the end of the data)', () => {
     expect(outageSpans([{ fromMs: 103_000, toMs: null }], 105_000)).toEqual([[103, 105]]);
-    expect(maskOutages(xs, [1, 1, 1, 0, 0, 0, 0], outageSpans([{ fromMs: 103_000, toMs: null }], Infinity))).toEqual([1, 1, 1, null, null, null, null]);
+    expect(maskOutages(xs, [1, 1, 1, 0, 0, 0, 0], outageSpans([{ fromMs: 103_000, toMs: null }], Infinity))).toEqual([
+      1,
+      1,
+      1,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });

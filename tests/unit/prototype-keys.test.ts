@@ -12,7 +12,17 @@ import { regionName, tokenName } from '../../client/i18n';
 import { LOGISTICS_STAGES, type LogisticsStage } from '../../shared/domain';
 import { NONE_KEY } from '../../shared/wire';
 
-const PROTO_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__', 'isPrototypeOf', 'toLocaleString'];
+const PROTO_KEYS = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '__defineGetter__',
+  'isPrototypeOf',
+  'toLocaleString',
+];
 const KEYS = [...PROTO_KEYS, 'app', 'beauty', 'WH-HZ', 'alipay'];
 const T0 = 1_762_790_400_000;
 
@@ -34,14 +44,29 @@ type Op =
 const key = fc.constantFrom(...KEYS);
 const maybe = fc.option(key, { nil: undefined });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('order' as const), region: maybe, category: maybe, channel: maybe, minor: fc.integer({ min: 0, max: 100_000_000_000_000 }) }),
-  fc.record({ kind: fc.constant('parcel' as const), warehouse: maybe, stage: fc.constantFrom(...LOGISTICS_STAGES), parcels: fc.integer({ min: 1, max: 1000 }) }),
+  fc.record({
+    kind: fc.constant('order' as const),
+    region: maybe,
+    category: maybe,
+    channel: maybe,
+    minor: fc.integer({ min: 0, max: 100_000_000_000_000 }),
+  }),
+  fc.record({
+    kind: fc.constant('parcel' as const),
+    warehouse: maybe,
+    stage: fc.constantFrom(...LOGISTICS_STAGES),
+    parcels: fc.integer({ min: 1, max: 1000 }),
+  }),
   fc.record({ kind: fc.constant('payment' as const), channel: key, ok: fc.boolean() }),
 );
 
 /** An independent ledger: Maps only. */
 function ledger(ops: Op[]) {
-  const sums = { region: new Map<string, [bigint, number]>(), category: new Map<string, [bigint, number]>(), channel: new Map<string, [bigint, number]>() };
+  const sums = {
+    region: new Map<string, [bigint, number]>(),
+    category: new Map<string, [bigint, number]>(),
+    channel: new Map<string, [bigint, number]>(),
+  };
   const wh = new Map<string, Record<LogisticsStage, number>>();
   const pay = new Map<string, { ok: number; failed: number }>();
   for (const o of ops) {
@@ -69,8 +94,10 @@ function ledger(ops: Op[]) {
 function feed(a: Aggregator, ops: Op[], prefix = 'i'): void {
   ops.forEach((o, i) => {
     const id = `${prefix}${i}`;
-    if (o.kind === 'order') a.applyOrder({ id, amountMinor: o.minor, tsMs: T0 + i, qty: 1, region: o.region, category: o.category, channel: o.channel }, T0 + i);
-    else if (o.kind === 'parcel') a.applyLogistics({ id, stage: o.stage, parcels: o.parcels, tsMs: T0 + i, warehouse: o.warehouse }, T0 + i);
+    if (o.kind === 'order')
+      a.applyOrder({ id, amountMinor: o.minor, tsMs: T0 + i, qty: 1, region: o.region, category: o.category, channel: o.channel }, T0 + i);
+    else if (o.kind === 'parcel')
+      a.applyLogistics({ id, stage: o.stage, parcels: o.parcels, tsMs: T0 + i, warehouse: o.warehouse }, T0 + i);
     else a.applyPayment({ id, channel: o.channel, ok: o.ok, tsMs: T0 + i }, T0 + i);
   });
 }
@@ -87,7 +114,11 @@ function roundTrip(a: Aggregator): Aggregator {
 
 function expectMatches(a: Aggregator, l: ReturnType<typeof ledger>): void {
   const d = a.detail(Infinity);
-  for (const [dim, rows] of [['region', d.regions], ['category', d.categories], ['channel', d.channels]] as const) {
+  for (const [dim, rows] of [
+    ['region', d.regions],
+    ['category', d.categories],
+    ['channel', d.channels],
+  ] as const) {
     const got = new Map(rows.map((r) => [r.key, [BigInt(r.gmvMinor), r.orders] as [bigint, number]]));
     expect(got, dim).toEqual(l.sums[dim]);
   }
@@ -126,7 +157,12 @@ describe('keys named like Object.prototype members', () => {
     expect(a.totals().rejectedByReason.__proto__).toBe(2);
     expect(Object.keys(a.totals().rejectedByReason).sort()).toEqual([...PROTO_KEYS].sort());
     a.applyOrder({ id: 'o1', amountMinor: 500, tsMs: T0, qty: 1, region: '__proto__', category: 'constructor', channel: 'toString' }, T0);
-    expect(a.drill('category', 'constructor')).toMatchObject({ gmvMinor: '500', orders: 1, regions: [{ key: '__proto__', gmvMinor: '500', orders: 1 }], channels: [{ key: 'toString', gmvMinor: '500', orders: 1 }] });
+    expect(a.drill('category', 'constructor')).toMatchObject({
+      gmvMinor: '500',
+      orders: 1,
+      regions: [{ key: '__proto__', gmvMinor: '500', orders: 1 }],
+      channels: [{ key: 'toString', gmvMinor: '500', orders: 1 }],
+    });
     const b = roundTrip(a);
     expect(b.totals().rejectedByReason).toEqual(a.totals().rejectedByReason);
     expect(b.drill('region', '__proto__')?.categories).toEqual([{ key: 'constructor', gmvMinor: '500', orders: 1 }]);
@@ -141,7 +177,12 @@ describe('keys named like Object.prototype members', () => {
     const saved = parseCheckpoint(text);
     const b = new Aggregator({ seriesStartMs: T0, milestonesMinor: [], alertDefaultTtlMs: 1000 });
     b.restore(saved.aggregate, new Map(), {});
-    expect(new Map(Object.entries(b.payments()))).toEqual(new Map([['__proto__', { ok: 3, failed: 1 }], ['constructor', { ok: 1, failed: 0 }]]));
+    expect(new Map(Object.entries(b.payments()))).toEqual(
+      new Map([
+        ['__proto__', { ok: 3, failed: 1 }],
+        ['constructor', { ok: 1, failed: 0 }],
+      ]),
+    );
     expect(Object.entries(b.totals().rejectedByReason)).toEqual([['__proto__', 2]]);
     expect(b.parcels()).toEqual({ picked: 0, packed: 0, dispatched: 0, delivered: 0 });
     b.applyPayment({ id: 'p', channel: '__proto__', ok: true, tsMs: T0 }, T0);
@@ -150,7 +191,13 @@ describe('keys named like Object.prototype members', () => {
 
   it('refuses a checkpoint whose payment counts are not counts', () => {
     const base = new Aggregator({ seriesStartMs: T0, milestonesMinor: [], alertDefaultTtlMs: 1000 }).checkpoint().state;
-    const text = JSON.stringify({ version: 1, epoch: 'e', savedAtMs: T0, cursors: {}, aggregate: { ...base, parts: { ...base.parts, payments: { channels: { __x: null } } } } });
+    const text = JSON.stringify({
+      version: 1,
+      epoch: 'e',
+      savedAtMs: T0,
+      cursors: {},
+      aggregate: { ...base, parts: { ...base.parts, payments: { channels: { __x: null } } } },
+    });
     expect(() => parseCheckpoint(text)).toThrow(/payments/);
   });
 

@@ -4,7 +4,12 @@ import { ResyncQueue } from '../../server/publish/outbound';
 
 /** The few engine.io fields outbound() reads, on a socket that reads (writable) or not. */
 function fakeSocket(writable: boolean): Socket & { setWritable(w: boolean): void } {
-  const conn = { readyState: 'open', writeBuffer: [] as unknown[], transport: { name: 'websocket', writable, socket: { bufferedAmount: 0 } }, close: () => undefined };
+  const conn = {
+    readyState: 'open',
+    writeBuffer: [] as unknown[],
+    transport: { name: 'websocket', writable, socket: { bufferedAmount: 0 } },
+    close: () => undefined,
+  };
   return {
     conn,
     disconnected: false,

@@ -60,7 +60,8 @@ describe('LoginGuard (sign-in back-off per address and username)', () => {
 });
 
 describe('peerResolver (client address and HTTPS)', () => {
-  const req = (remoteAddress: string, headers: Record<string, string> = {}, encrypted = false) => ({ socket: { remoteAddress, encrypted }, headers }) as unknown as IncomingMessage;
+  const req = (remoteAddress: string, headers: Record<string, string> = {}, encrypted = false) =>
+    ({ socket: { remoteAddress, encrypted }, headers }) as unknown as IncomingMessage;
 
   it('ignores X-Forwarded-For from anyone but a trusted proxy', () => {
     const peer = peerResolver([]);

@@ -39,7 +39,14 @@ describe('upgradeV1', () => {
     expect(parts.weather).toEqual({ alerts: a.alerts });
     expect(parts.payments).toEqual({ channels: a.payments });
     expect(parts.traffic).toEqual({ gauge: a.traffic });
-    expect(up).toMatchObject({ version: 2, rejected: a.rejected, rejectedByReason: a.rejectedByReason, duplicates: a.duplicates, outages: a.outages, dedupe: a.dedupe });
+    expect(up).toMatchObject({
+      version: 2,
+      rejected: a.rejected,
+      rejectedByReason: a.rejectedByReason,
+      duplicates: a.duplicates,
+      outages: a.outages,
+      dedupe: a.dedupe,
+    });
   });
 
   it('gives the fields an older format-1 state lacks their empty value, restoring as the old code did', () => {
@@ -56,7 +63,13 @@ describe('upgradeV1', () => {
     expect(b.detail(Infinity)).toEqual({ regions: [], categories: [], channels: [], warehouses: [], flash: [] });
     expect(b.rates(T0 + 601_000).dispatched60s).toBe(0);
     expect(b.outages.list()).toEqual([]);
-    expect(b.totals()).toEqual({ gmvMinor: old.gmvMinor, orders: old.orders, rejected: old.rejected, rejectedByReason: old.rejectedByReason, duplicates: old.duplicates });
+    expect(b.totals()).toEqual({
+      gmvMinor: old.gmvMinor,
+      orders: old.orders,
+      rejected: old.rejected,
+      rejectedByReason: old.rejectedByReason,
+      duplicates: old.duplicates,
+    });
   });
 
   it('moves a wrong type along, so the check names it where it now lives', () => {

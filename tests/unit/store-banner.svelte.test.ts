@@ -4,13 +4,37 @@ import type { Banner } from '../../shared/wire';
 import type { EventInfo } from '../../shared/domain';
 import type { Snapshot } from '../../shared/wire';
 
-const event: EventInfo = { name: 'e', t0Ms: 0, timeZone: 'UTC', currency: 'CNY', minorDigits: 2, locale: 'en', targetMinor: '100', map: 'china', flashSkus: [], lastYear: null };
+const event: EventInfo = {
+  name: 'e',
+  t0Ms: 0,
+  timeZone: 'UTC',
+  currency: 'CNY',
+  minorDigits: 2,
+  locale: 'en',
+  targetMinor: '100',
+  map: 'china',
+  flashSkus: [],
+  lastYear: null,
+};
 const snap = (banner: Banner | null, seq = 1): Snapshot => ({
-  protocol: 1, tickIntervalMs: 100, serverNowMs: 1000, kind: 'snapshot', epoch: 'e1', seq, event,
+  protocol: 1,
+  tickIntervalMs: 100,
+  serverNowMs: 1000,
+  kind: 'snapshot',
+  epoch: 'e1',
+  seq,
+  event,
   totals: { gmvMinor: '0', orders: 0, rejected: 0, rejectedByReason: {}, duplicates: 0 },
-  rates: { last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 }, parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null,
-  alerts: [], milestones: [], series: { startMs: 0, from: 0, orders: [], gmvMinor: [] }, outages: [],
-  source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, alarms: [],
+  rates: { last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 },
+  parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 },
+  payments: {},
+  traffic: null,
+  alerts: [],
+  milestones: [],
+  series: { startMs: 0, from: 0, orders: [], gmvMinor: [] },
+  outages: [],
+  source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 },
+  alarms: [],
   detail: { regions: [], categories: [], channels: [], warehouses: [], flash: [] },
   banner,
 });

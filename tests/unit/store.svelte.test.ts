@@ -5,16 +5,47 @@ import type { Snapshot, Tick } from '../../shared/wire';
 const base = { protocol: 1, tickIntervalMs: 100, serverNowMs: 1000 };
 const totals = (gmv: string, orders: number) => ({ gmvMinor: gmv, orders, rejected: 0, rejectedByReason: {}, duplicates: 0 });
 const snap = (epoch: string, seq: number, gmv: string, orders: number): Snapshot => ({
-  ...base, kind: 'snapshot', epoch, seq,
-  event: { name: 'e', t0Ms: 0, timeZone: 'UTC', currency: 'CNY', minorDigits: 2, locale: 'en', targetMinor: '100', map: 'china', flashSkus: [], lastYear: null },
-  totals: totals(gmv, orders), rates: { last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 }, parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null,
-  alerts: [], milestones: [], series: { startMs: 0, from: 0, orders: [1, 2], gmvMinor: [10, 20] }, outages: [], source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, alarms: [],
+  ...base,
+  kind: 'snapshot',
+  epoch,
+  seq,
+  event: {
+    name: 'e',
+    t0Ms: 0,
+    timeZone: 'UTC',
+    currency: 'CNY',
+    minorDigits: 2,
+    locale: 'en',
+    targetMinor: '100',
+    map: 'china',
+    flashSkus: [],
+    lastYear: null,
+  },
+  totals: totals(gmv, orders),
+  rates: { last1s: 0, last10s: 0, last60s: 0, dispatched60s: 0 },
+  parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 },
+  payments: {},
+  traffic: null,
+  alerts: [],
+  milestones: [],
+  series: { startMs: 0, from: 0, orders: [1, 2], gmvMinor: [10, 20] },
+  outages: [],
+  source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 },
+  alarms: [],
   detail: { regions: [{ key: 'CN-GD', gmvMinor: '500', orders: 5 }], categories: [], channels: [], warehouses: [], flash: [] },
   banner: null,
 });
 const tick = (epoch: string, seq: number, gmv: string, orders: number, from = 1, o: number[] = [5]): Tick => ({
-  ...base, kind: 'tick', epoch, seq, totals: totals(gmv, orders), rates: { last1s: 1, last10s: 1, last60s: 1, dispatched60s: 0 },
-  parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 }, payments: {}, traffic: null, series: { startMs: 0, from, orders: o, gmvMinor: o.map((x) => x * 10) },
+  ...base,
+  kind: 'tick',
+  epoch,
+  seq,
+  totals: totals(gmv, orders),
+  rates: { last1s: 1, last10s: 1, last60s: 1, dispatched60s: 0 },
+  parcels: { picked: 0, packed: 0, dispatched: 0, delivered: 0 },
+  payments: {},
+  traffic: null,
+  series: { startMs: 0, from, orders: o, gmvMinor: o.map((x) => x * 10) },
   source: { redis: 'up', staleSinceMs: null, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 },
 });
 
@@ -44,7 +75,11 @@ describe('LiveStore', () => {
     expect(s.ratesKnown).toBe(false); // not connected yet
     s.applyConnection('live');
     expect(s.ratesKnown).toBe(true);
-    const down = { ...tick('e1', 11, '500', 5), source: { redis: 'down' as const, staleSinceMs: 900, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 }, outages: [{ fromMs: 800, toMs: null }] };
+    const down = {
+      ...tick('e1', 11, '500', 5),
+      source: { redis: 'down' as const, staleSinceMs: 900, lagMs: 0, newestOrderEntryMs: null, ingestPerSec: 0 },
+      outages: [{ fromMs: 800, toMs: null }],
+    };
     s.applyTick(down);
     expect(s.ratesKnown).toBe(false);
     expect(s.outages).toEqual([{ fromMs: 800, toMs: null }]);

@@ -9,7 +9,15 @@ describe('STREAMS', () => {
   it('derives the stream keys, in reading order, from one row per stream', () => {
     expect(STREAM_NAMES).toEqual(['orders', 'logistics', 'weather', 'payments', 'traffic']);
     const keys = streamKeys('wr:');
-    expect(keys).toEqual({ orders: 'wr:orders', logistics: 'wr:logistics', weather: 'wr:weather', payments: 'wr:payments', traffic: 'wr:traffic', dead: 'wr:dead', deadHighWater: 'wr:dead:hw' });
+    expect(keys).toEqual({
+      orders: 'wr:orders',
+      logistics: 'wr:logistics',
+      weather: 'wr:weather',
+      payments: 'wr:payments',
+      traffic: 'wr:traffic',
+      dead: 'wr:dead',
+      deadHighWater: 'wr:dead:hw',
+    });
     expect([...streamKinds(keys)]).toEqual(STREAM_NAMES.map((n) => [`wr:${n}`, n]));
     expect(streamsByKey('wr:')).toEqual(streamKinds(keys));
   });

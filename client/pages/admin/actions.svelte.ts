@@ -23,7 +23,10 @@ export type Note = { ok: boolean; text: string } | null;
 const AUDIT_REFRESH_MS = 10_000;
 
 /** Rows still in force (not acked, revoked, disabled) above the rest, then by `order`. */
-const byLive = <T>(off: (x: T) => boolean, order: (a: T, b: T) => number) => (a: T, b: T): number => Number(off(a)) - Number(off(b)) || order(a, b);
+const byLive =
+  <T>(off: (x: T) => boolean, order: (a: T, b: T) => number) =>
+  (a: T, b: T): number =>
+    Number(off(a)) - Number(off(b)) || order(a, b);
 
 export class AdminActions {
   readonly live: Live;
@@ -65,10 +68,36 @@ export class AdminActions {
     this.tz = $derived(this.event?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
     this.zone = $derived(zoneName(this.event?.t0Ms ?? Date.now(), this.tz, this.locale));
     this.digits = $derived(this.event?.minorDigits ?? 2);
-    this.currentMilestones = $derived(store.milestones.filter((m) => m.kind !== 'lastYear').map((m) => minorToMajor(m.thresholdMinor, this.digits)).join(', '));
-    this.alarms = $derived([...store.alarms].sort(byLive<Alarm>((a) => a.ackedAtMs !== null, (a, b) => b.atMs - a.atMs)));
-    this.sortedTokens = $derived([...this.tokens].sort(byLive<ViewerTokenInfo>((a) => a.revokedAtMs !== null, (a, b) => b.createdAtMs - a.createdAtMs)));
-    this.sortedAccounts = $derived([...this.accounts].sort(byLive<AccountInfo>((a) => a.disabledAtMs !== null, (a, b) => a.username.localeCompare(b.username))));
+    this.currentMilestones = $derived(
+      store.milestones
+        .filter((m) => m.kind !== 'lastYear')
+        .map((m) => minorToMajor(m.thresholdMinor, this.digits))
+        .join(', '),
+    );
+    this.alarms = $derived(
+      [...store.alarms].sort(
+        byLive<Alarm>(
+          (a) => a.ackedAtMs !== null,
+          (a, b) => b.atMs - a.atMs,
+        ),
+      ),
+    );
+    this.sortedTokens = $derived(
+      [...this.tokens].sort(
+        byLive<ViewerTokenInfo>(
+          (a) => a.revokedAtMs !== null,
+          (a, b) => b.createdAtMs - a.createdAtMs,
+        ),
+      ),
+    );
+    this.sortedAccounts = $derived(
+      [...this.accounts].sort(
+        byLive<AccountInfo>(
+          (a) => a.disabledAtMs !== null,
+          (a, b) => a.username.localeCompare(b.username),
+        ),
+      ),
+    );
     this.banner = $derived(store.banner !== null && o.live.clock.nowMs < store.banner.untilMs ? store.banner : null);
   }
 
@@ -107,7 +136,10 @@ export class AdminActions {
       return;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    this.notes[section] = { ok: false, text: e instanceof ApiError && e.status === 403 ? `${this.t.forbidden} (${msg})` : `${this.t.failed}: ${msg}` };
+    this.notes[section] = {
+      ok: false,
+      text: e instanceof ApiError && e.status === 403 ? `${this.t.forbidden} (${msg})` : `${this.t.failed}: ${msg}`,
+    };
   }
 
   /** Runs one admin action: busy flag, the outcome in the section's note, then a fresh audit log. */
@@ -135,7 +167,11 @@ export class AdminActions {
   }
 
   t0ConfirmText(c: T0Change): string {
-    return this.t.t0ConfirmText.replace('{from}', this.fmt(c.fromT0Ms)).replace('{to}', this.fmt(c.toT0Ms)).replace('{m}', String(c.milestones)).replace('{s}', String(c.soldOut));
+    return this.t.t0ConfirmText
+      .replace('{from}', this.fmt(c.fromT0Ms))
+      .replace('{to}', this.fmt(c.toT0Ms))
+      .replace('{m}', String(c.milestones))
+      .replace('{s}', String(c.soldOut));
   }
 
   /**
@@ -182,7 +218,13 @@ export class AdminActions {
   async saveGoals(targetInput: string, milestonesInput: string): Promise<boolean> {
     const c = checkGoals(targetInput, milestonesInput, this.digits, this.t);
     if (this.#rejected(c)) return false;
-    return (await this.#act('event', () => api.patchEvent(c.patch), (e) => this.#eventSaved(e))) !== undefined;
+    return (
+      (await this.#act(
+        'event',
+        () => api.patchEvent(c.patch),
+        (e) => this.#eventSaved(e),
+      )) !== undefined
+    );
   }
 
   // ---- alarms ----
@@ -236,7 +278,11 @@ export class AdminActions {
       this.notes.accounts = { ok: false, text: `${t.password}: ${t.strength_short}` };
       return false;
     }
-    const r = await this.#act('accounts', () => api.createAccount({ username, password, role }), (a) => `${t.saved}: ${a.username} (${a.role === 'admin' ? t.admin : t.executive})`);
+    const r = await this.#act(
+      'accounts',
+      () => api.createAccount({ username, password, role }),
+      (a) => `${t.saved}: ${a.username} (${a.role === 'admin' ? t.admin : t.executive})`,
+    );
     if (!r) return false;
     await this.#loadAccounts();
     return true;
@@ -255,18 +301,30 @@ export class AdminActions {
     const m = Number(minutes);
     if (text === '' || !(m > 0)) return;
     // Every screen, this page's too, gets the banner from the server's push, not from this answer.
-    await this.#act('screens', () => api.setBanner(text, Math.round(m * 60)), (b) => `${this.t.saved}: ${this.t.until} ${this.fmt(b.untilMs)}`);
+    await this.#act(
+      'screens',
+      () => api.setBanner(text, Math.round(m * 60)),
+      (b) => `${this.t.saved}: ${this.t.until} ${this.fmt(b.untilMs)}`,
+    );
   }
 
   async clearBanner(): Promise<void> {
-    await this.#act('screens', async () => {
-      await api.clearBanner();
-      return true;
-    }, () => this.t.saved);
+    await this.#act(
+      'screens',
+      async () => {
+        await api.clearBanner();
+        return true;
+      },
+      () => this.t.saved,
+    );
   }
 
   async reloadScreens(): Promise<void> {
-    await this.#act('screens', () => api.reloadScreens(), () => this.t.reloaded);
+    await this.#act(
+      'screens',
+      () => api.reloadScreens(),
+      () => this.t.reloaded,
+    );
   }
 
   // ---- audit ----

@@ -80,8 +80,27 @@ export function placeLabels(requests: readonly LabelRequest[], { w, h, em }: Lab
     const side = half + em * 0.45;
     const small = r.extent < em * 1.5;
     const tries: [number, number][] = small
-      ? [[side, 0], [-side, 0], [0, lineH], [0, -lineH], [side, lineH], [side, -lineH], [-side, lineH], [-side, -lineH], [side, 2 * lineH], [side, -2 * lineH]]
-      : [[0, 0], [side, 0], [0, lineH], [0, -lineH], [-side, 0], [0, 2 * lineH], [0, -2 * lineH]];
+      ? [
+          [side, 0],
+          [-side, 0],
+          [0, lineH],
+          [0, -lineH],
+          [side, lineH],
+          [side, -lineH],
+          [-side, lineH],
+          [-side, -lineH],
+          [side, 2 * lineH],
+          [side, -2 * lineH],
+        ]
+      : [
+          [0, 0],
+          [side, 0],
+          [0, lineH],
+          [0, -lineH],
+          [-side, 0],
+          [0, 2 * lineH],
+          [0, -2 * lineH],
+        ];
     for (const [dx, dy] of tries) {
       const x = Math.min(Math.max(r.x + dx, half + 2), w - half - 2);
       const y = Math.min(Math.max(r.y + dyAnchor + dy, boxH / 2), h - boxH / 2);
@@ -122,7 +141,15 @@ export function mapTexts(o: {
     if (a.severity === 'info') continue;
     const text = o.kindText(a.kind) + (a.more > 0 ? ` +${a.more}` : '');
     tagged.add(a.id);
-    out.push({ key: `tag:${a.id}`, kind: 'tag', severity: a.severity, text, width: 1.15 + textWidth(text), anchor: o.region(a.id), dy: o.labelled.has(a.id) ? lineH / 2 : 0 });
+    out.push({
+      key: `tag:${a.id}`,
+      kind: 'tag',
+      severity: a.severity,
+      text,
+      width: 1.15 + textWidth(text),
+      anchor: o.region(a.id),
+      dy: o.labelled.has(a.id) ? lineH / 2 : 0,
+    });
   }
   for (const id of o.labelled) {
     const r = o.region(id);

@@ -20,7 +20,11 @@ export class Milestones {
 
   constructor(thresholds: readonly bigint[], lastYearMinor: bigint | null) {
     this.#thresholds = [...thresholds];
-    this.#list = thresholds.map((m) => ({ thresholdMinor: m.toString(), reachedAtMs: null, ...(m === lastYearMinor ? { kind: 'lastYear' as const } : {}) }));
+    this.#list = thresholds.map((m) => ({
+      thresholdMinor: m.toString(),
+      reachedAtMs: null,
+      ...(m === lastYearMinor ? { kind: 'lastYear' as const } : {}),
+    }));
     this.#arm(0n);
   }
 
@@ -75,12 +79,17 @@ export class Milestones {
     for (let i = 0; i < thresholds.length; i++) {
       if (i > 0 && thresholds[i]! <= thresholds[i - 1]!) return `milestones[${i}] must be greater than the one before`;
       const t = thresholds[i]!;
-      if ((reached.get(t.toString()) ?? null) === null && gmv >= t) return `milestones[${i}] is already below the GMV counted (${gmv}); its crossing time is unknown`;
+      if ((reached.get(t.toString()) ?? null) === null && gmv >= t)
+        return `milestones[${i}] is already below the GMV counted (${gmv}); its crossing time is unknown`;
     }
     this.#thresholds = [...thresholds];
     this.#list.length = 0;
     for (const t of thresholds) {
-      this.#list.push({ thresholdMinor: t.toString(), reachedAtMs: reached.get(t.toString()) ?? null, ...(t === lastYearMinor ? { kind: 'lastYear' as const } : {}) });
+      this.#list.push({
+        thresholdMinor: t.toString(),
+        reachedAtMs: reached.get(t.toString()) ?? null,
+        ...(t === lastYearMinor ? { kind: 'lastYear' as const } : {}),
+      });
     }
     this.#findNext(gmv);
     this.version++;

@@ -72,7 +72,9 @@ export class OrderDetail {
 
   /** One slice for drill-down: one region, category or channel and the other two dimensions within it; null when never seen. */
   drill(dim: DrillDim, key: string): Drill | null {
-    const own = (dim === 'region' ? this.#regions : dim === 'category' ? this.#categories : this.#channels).rows().find((r) => r.key === key);
+    const own = (dim === 'region' ? this.#regions : dim === 'category' ? this.#categories : this.#channels)
+      .rows()
+      .find((r) => r.key === key);
     if (!own) return null;
     const d: Drill = { dim, key, gmvMinor: own.gmvMinor, orders: own.orders };
     if (dim === 'region') {
@@ -91,7 +93,11 @@ export class OrderDetail {
   state(): OrderDetailState {
     return {
       breakdowns: { regions: this.#regions.state(), categories: this.#categories.state(), channels: this.#channels.state() },
-      pairs: { regionCategory: this.#regionCategory.state(), regionChannel: this.#regionChannel.state(), categoryChannel: this.#categoryChannel.state() },
+      pairs: {
+        regionCategory: this.#regionCategory.state(),
+        regionChannel: this.#regionChannel.state(),
+        categoryChannel: this.#categoryChannel.state(),
+      },
       flash: this.flash(),
     };
   }
