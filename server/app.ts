@@ -6,7 +6,6 @@
  * when the holder stops renewing. Each part registers its stop as it starts: closing, and a failed
  * start, stop them in reverse (lifecycle.ts).
  */
-import type { Server as HttpServer } from 'node:http';
 import type { Aggregator } from './aggregate/aggregator';
 import type { Ingest } from './ingest/ingest';
 import { Publisher } from './publish/publisher';
@@ -14,8 +13,8 @@ import { CredentialStore } from './security/credentials';
 import { bootstrapAdmin } from './security/bootstrap-admin';
 import { AdminPlane } from './admin';
 import { AdminBus } from './admin-bus';
-import { Lease, type LeaseHolder } from './lease';
-import { whenReachable, whenReady } from './redis';
+import { Lease } from './lease';
+import { whenReachable, whenReachableOn } from './redis';
 import type { Checkpointer } from './checkpoint';
 import { HealthReport } from './health';
 import { eventInfo, type EventDefinition } from './event';
@@ -29,31 +28,10 @@ import { Counting } from './counting';
 import { countWhileOwner } from './ownership';
 import { Web } from './web';
 import { apiState, type ApiState } from './api-state';
+import type { Warroom } from './warroom';
 
 export type { ApiState } from './api-state';
-
-export interface Warroom {
-  /** Base URL, e.g. http://127.0.0.1:8080 */
-  url: string;
-  http: HttpServer;
-  aggregator: Aggregator;
-  /** The stream reader (throws on a standby, which reads nothing). */
-  readonly ingest: Ingest;
-  /** The ingest lease: `role` says whether this process counts. */
-  lease: Lease;
-  /** Settles if this process loses the lease to another (it has stopped counting then). */
-  leaseLost: Promise<LeaseHolder | null>;
-  /** Resolves when a standby's takeover failed (it released the lease and counts nothing): exit. */
-  takeOverFailed: Promise<Error>;
-  publisher: Publisher;
-  checkpointer: Checkpointer;
-  alarms: AlarmBoard;
-  creds: CredentialStore;
-  admin: AdminPlane;
-  /** `GET /api/state` body (throws on a standby: it has no figures). */
-  state(): ApiState;
-  close(): Promise<void>;
-}
+export type { Warroom } from './warroom';
 
 export async function startWarroom(
   config: ServerConfig,
@@ -70,12 +48,10 @@ export async function startWarroom(
     const alarms = new AlarmBoard({ now, log, onChange: (raised) => void (raised && epoch.renew()) });
     // What an admin changed before a restart (T0, target, milestones) applies before counting starts;
     // garbage there is raised once the saved alarms are back.
-    const garbage = await whenReachable(
+    const garbage = await whenReachableOn(
+      redis.main,
       'loading admin overrides',
-      async () => {
-        await whenReady(redis.main, 1000);
-        return AdminPlane.loadOverrides(redis.main, config.keyPrefix, event);
-      },
+      () => AdminPlane.loadOverrides(redis.main, config.keyPrefix, event),
       log,
     );
     const { viewerToken, adminToken, sessionTtlMs } = config;

@@ -19,7 +19,7 @@ import { HistoryWatch, savedSource, startPositions } from './ingest/history-watc
 import { Checkpointer, CheckpointError, checkpointKeys, type CheckpointKeys, type SavedCheckpoint } from './checkpoint';
 import { CheckpointWatch } from './checkpoint-watch';
 import { resume } from './resume';
-import { streamKeys, whenReachable, whenReady, type StreamKeys } from './redis';
+import { streamKeys, whenReachable, whenReachableOn, type StreamKeys } from './redis';
 import type { Connections } from './connections';
 import type { AlarmBoard, RaiseAlarm } from './alarms';
 import type { Epoch } from './epoch';
@@ -178,16 +178,8 @@ export class Counting {
       makeAggregator: () => this.#makeAggregator(),
       makeCheckpointer: (agg) => this.#makeCheckpointer(agg),
       reachable: (what, run) =>
-        whenReachable(
-          what,
-          async () => {
-            await whenReady(redis.checkpoint, 1000);
-            return run();
-          },
-          log,
-          (e) => e instanceof CheckpointError, // corrupt, not unreachable: resume() sets it aside
-          signal,
-        ),
+        // A corrupt checkpoint is not an outage: resume() sets it aside.
+        whenReachableOn(redis.checkpoint, what, run, log, (e) => e instanceof CheckpointError, signal),
       audit: (action, old, next) => this.#o.audit(action, old, next),
       now,
       log,

@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 import type { Lease, LeaseHolder } from './lease';
 import type { Counting } from './counting';
-import { whenReachable, whenReady } from './redis';
+import { whenReachableOn } from './redis';
 import type { Logger } from './log';
 
 export interface OwnershipOptions {
@@ -42,14 +42,7 @@ export async function countWhileOwner(o: OwnershipOptions): Promise<Ownership> {
   );
   let failed: (e: Error) => void = () => undefined;
   const takeOverFailed = new Promise<Error>((resolve) => (failed = resolve));
-  const acquired = await whenReachable(
-    'taking the ingest lease',
-    async () => {
-      await whenReady(o.redis, 1000);
-      return lease.tryAcquire();
-    },
-    log,
-  );
+  const acquired = await whenReachableOn(o.redis, 'taking the ingest lease', () => lease.tryAcquire(), log);
   if (acquired) {
     // e.g. a currency change against the saved state: the caller's failed start stops counting and releases the lease.
     await counting.start();

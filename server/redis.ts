@@ -87,3 +87,19 @@ export async function whenReachable<T>(
     }
   }
 }
+
+/** {@link whenReachable} for a call on `conn`: each attempt first waits (1 s at most) for the connection to be ready. */
+export function whenReachableOn<T>(
+  conn: Redis,
+  what: string,
+  run: () => Promise<T>,
+  log: Pick<Logger, 'warn'>,
+  fatal?: (e: unknown) => boolean,
+  signal?: AbortSignal,
+): Promise<T> {
+  const attempt = async (): Promise<T> => {
+    await whenReady(conn, 1000);
+    return run();
+  };
+  return whenReachable(what, attempt, log, fatal, signal);
+}
