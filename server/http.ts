@@ -4,11 +4,12 @@
  * and a role (see ROUTES and docs/security.md); the server fails closed: an unknown route or a
  * missing credential never reaches data. A page opened with `?token=` trades it for a session
  * cookie (an id referencing the token, never the token) and a redirect, so the token leaves the
- * address bar. `/socket.io/` never reaches these routes: Socket.IO answers it (server/sockets.ts). State-changing routes need a same-origin `Origin` when the
- * credential came from a cookie (CSRF), a JSON body and stay small.
+ * address bar (http/pages.ts). `/socket.io/` never reaches these routes: Socket.IO answers it
+ * (server/sockets.ts). State-changing routes need a same-origin `Origin` when the credential came
+ * from a cookie (CSRF), a JSON body and stay small.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clearCookies, COOKIE_MAX_AGE_CAP_MS, resolvePrincipal, sessionCookie } from './auth';
+import { clearCookies, resolvePrincipal } from './auth';
 import type { CredentialStore, Principal } from './security/credentials';
 import type { RateLimiter } from './security/limits';
 import type { LoginGuard } from './security/login-guard';
@@ -20,6 +21,7 @@ import { fail, HttpError, json, noContent, ownOrigins, send } from './http/respo
 import { StaticFiles } from './http/static-files';
 import { login } from './http/login';
 import { adminRoute } from './http/admin-routes';
+import { PAGES, RANK, servePage, tradeToken } from './http/pages';
 
 export interface HttpDeps {
   clientDir: string;
@@ -47,18 +49,12 @@ export interface HttpDeps {
   log: { warn(msg: string): void };
 }
 
-const RANK: Record<Role, number> = { viewer: 1, executive: 2, admin: 3 };
-
-/** Pages: who may open them, and where a signed-out browser goes instead. */
-const PAGES: Record<string, { min: Role; signIn: boolean }> = {
-  '/wall': { min: 'viewer', signIn: false }, // wall devices hold tokens: no login page at 3 am
-  '/': { min: 'executive', signIn: true },
-  '/admin': { min: 'admin', signIn: true },
-};
-
-/** The session cookie of a device that opened a page with `?token=`, and the end of any raw-token cookie. */
-function deviceCookies(s: { sessionId: string; sliding: boolean; ttlMs: number }, secure: boolean): string[] {
-  return [sessionCookie(s.sessionId, s.sliding ? COOKIE_MAX_AGE_CAP_MS : s.ttlMs, secure), clearCookies(secure)[1]!];
+/** CORS preflight: only the read-only JSON routes, only from the configured origins. */
+function preflight(res: ServerResponse, path: string, c: Record<string, string>): void {
+  if (!c['Access-Control-Allow-Origin'] || !(path === '/api/state' || path === '/api/drill' || path === '/api/me'))
+    return send(res, 403, '', 'text/plain', c);
+  const allow = { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' };
+  return send(res, 204, '', 'text/plain', { ...c, ...allow });
 }
 
 export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -80,17 +76,7 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
     const ip = peer.address;
     if (!deps.limits.perIp.take(ip)) return fail(res, 429, 'too many requests', { 'Retry-After': '1' });
 
-    if (method === 'OPTIONS') {
-      const c = cors(req);
-      if (!c['Access-Control-Allow-Origin'] || !(path === '/api/state' || path === '/api/drill' || path === '/api/me'))
-        return send(res, 403, '', 'text/plain', c);
-      return send(res, 204, '', 'text/plain', {
-        ...c,
-        'Access-Control-Allow-Methods': 'GET',
-        'Access-Control-Allow-Headers': 'Authorization',
-        'Access-Control-Max-Age': '600',
-      });
-    }
+    if (method === 'OPTIONS') return preflight(res, path, cors(req));
     if (!['GET', 'HEAD', 'POST', 'DELETE'].includes(method))
       return send(res, 405, 'method not allowed\n', 'text/plain', { Allow: 'GET, HEAD, POST, DELETE' });
 
@@ -115,43 +101,16 @@ export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: S
       return files.serve(res, path); // the built client: code and fonts, no data
     }
 
-    // A device opening a page with its token: a session cookie (never the token itself), then the
-    // same page without the token.
     const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && path in PAGES && method === 'GET') {
-      const s = await deps.creds.openDeviceSession(queryToken);
-      if (!s) return send(res, 401, 'invalid or revoked token\n', 'text/plain');
-      url.searchParams.delete('token');
-      return send(res, 303, '', 'text/plain', { 'Set-Cookie': deviceCookies(s, peer.https), Location: path + url.search });
-    }
+    if (queryToken !== null && path in PAGES && method === 'GET') return tradeToken(deps.creds, res, url, queryToken, peer);
 
     const { principal, viaHeader, legacyToken } = await resolvePrincipal(deps.creds, req.headers.authorization, req.headers.cookie);
     if (principal && !deps.limits.perCredential.take(principal.cred))
       return fail(res, 429, 'too many requests for this credential', { 'Retry-After': '1' });
 
-    const pageRule = PAGES[path];
-    if (pageRule && (method === 'GET' || method === 'HEAD')) {
-      if (!principal) {
-        if (pageRule.signIn) return send(res, 303, '', 'text/plain', { Location: `/login?next=${encodeURIComponent(path + url.search)}` });
-        return send(
-          res,
-          401,
-          'this screen needs a device token: open the URL the server printed, or ask an admin for a viewer token\n',
-          'text/plain',
-          { 'WWW-Authenticate': 'Bearer' },
-        );
-      }
-      if (RANK[principal.role] < RANK[pageRule.min]) {
-        if (pageRule.signIn)
-          return send(res, 303, '', 'text/plain', {
-            Location: `/login?next=${encodeURIComponent(path + url.search)}&need=${pageRule.min}`,
-          });
-        return send(res, 403, 'forbidden\n', 'text/plain');
-      }
-      // A raw-token cookie from an older version: traded for a session cookie.
-      const s = legacyToken === undefined ? null : await deps.creds.openDeviceSession(legacyToken);
-      return files.page(res, s ? { 'Set-Cookie': deviceCookies(s, peer.https) } : {});
-    }
+    const rule = PAGES[path];
+    if (rule && (method === 'GET' || method === 'HEAD'))
+      return servePage(files, deps.creds, res, { url, rule, principal, legacyToken, peer });
 
     if (!path.startsWith('/api/')) return send(res, 404, 'not found\n', 'text/plain');
     if (!principal) return fail(res, 401, 'a credential is required', { 'WWW-Authenticate': 'Bearer', ...cors(req) });
