@@ -18,3 +18,9 @@ export function compareEntryIds(a: string | EntryPos, b: string | EntryPos): num
   const [bm, bs] = typeof b === 'string' ? parseEntryId(b) : b;
   return am !== bm ? Math.sign(am - bm) : Math.sign(as - bs);
 }
+
+/** Time part of a stream entry ID ("1731254400000-3" → 1731254400000). */
+export function entryTimeMs(entryId: string): number {
+  const dash = entryId.indexOf('-');
+  return Number(dash < 0 ? entryId : entryId.slice(0, dash));
+}

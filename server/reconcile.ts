@@ -5,7 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { Aggregator } from './aggregate/aggregator';
-import { entryTimeMs, type DecodeOptions } from './ingest/decode';
+import type { DecodeOptions } from './ingest/decode';
+import { entryTimeMs } from './entry-id';
 import { judgeFutureId } from './ingest/future';
 import { applyEntry, streamKinds, type Rejecter } from './ingest/apply';
 import type { StreamKeys } from './redis';

@@ -7,7 +7,8 @@
 import type { Aggregator } from '../aggregate/aggregator';
 import type { StreamKeys } from '../redis';
 import { STREAM_NAMES, STREAMS, type StreamName } from '../streams';
-import { entryTimeMs, type DecodeOptions } from './decode';
+import type { DecodeOptions } from './decode';
+import { entryTimeMs } from '../entry-id';
 import type { Rejecter } from './entry';
 
 export type { Rejecter } from './entry';

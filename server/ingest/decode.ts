@@ -2,6 +2,7 @@
  * The trust boundary: decodes raw stream entries (contract v1) into validated events.
  * Nothing here throws on input; every problem becomes a {@link Rejection} with a reason code.
  */
+import { entryTimeMs } from '../entry-id';
 import { parseAmountMinor } from '../../shared/money';
 import {
   LOGISTICS_STAGES,
@@ -57,12 +58,6 @@ const POS_INT = /^[1-9]\d{0,8}$/;
 const MS = /^\d{1,16}$/;
 
 const reject = (code: string, message: string): { ok: false; rejection: Rejection } => ({ ok: false, rejection: { code, message } });
-
-/** Time part of a stream entry ID ("1731254400000-3" → 1731254400000). */
-export function entryTimeMs(entryId: string): number {
-  const dash = entryId.indexOf('-');
-  return Number(dash < 0 ? entryId : entryId.slice(0, dash));
-}
 
 /** Fields of a stream entry as ioredis returns them ([f1, v1, f2, v2, ...]); the first occurrence wins. */
 export function fieldsToRecord(fields: readonly string[]): Record<string, string> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { entryTimeMs } from '../../server/entry-id';
 import fc from 'fast-check';
 import {
   decodeLogistics,
@@ -7,7 +8,6 @@ import {
   decodeTraffic,
   decodeWeather,
   defaultDecodeOptions as o,
-  entryTimeMs,
 } from '../../server/ingest/decode';
 
 const ID = '1731254400000-0';
