@@ -8,11 +8,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startWarroom } from '../../server/app';
-import { loadConfig } from '../../server/config';
 import { StartRefused } from '../../server/resume';
 import { parseCheckpoint } from '../../server/checkpoint';
 import type { Logger } from '../../server/log';
-import { startTestWarroom, testEvent, VIEWER_TOKEN, waitFor } from '../support/warroom';
+import { startTestWarroom, testConfig, testEvent, waitFor } from '../support/warroom';
 
 let redis: Redis;
 beforeAll(() => {
@@ -106,17 +105,7 @@ describe('closing a standby whose takeover is loading', () => {
 
     const warnings: string[] = [];
     const log: Logger = { info() {}, warn: (m) => void warnings.push(m), error() {} };
-    const config = loadConfig(
-      {
-        PORT: '0',
-        REDIS_URL: inject('redisUrl'),
-        WARROOM_VIEWER_TOKEN: VIEWER_TOKEN,
-        WARROOM_ADMIN_TOKEN: 'Kx9#qZ7!pL2@vN5$wR8^yB4&tM6*hJ3%',
-        WARROOM_KEY_PREFIX: prefix,
-        WARROOM_LEASE_MS: '1000',
-      },
-      () => randomBytes(24).toString('hex'),
-    );
+    const config = testConfig(prefix, { WARROOM_LEASE_MS: '1000' });
     const b = await startWarroom(config, testEvent(), log);
     expect(b.lease.role).toBe('standby');
     await a.close();

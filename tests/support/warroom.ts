@@ -36,13 +36,9 @@ export function testEvent(patch: Partial<EventDefinition> = {}): EventDefinition
   };
 }
 
-/** `prefix`: the key prefix to use (another warroom's, to restart it); a fresh one by default. */
-export async function startTestWarroom(
-  env: Record<string, string> = {},
-  event = testEvent(),
-  prefix = `t${randomBytes(4).toString('hex')}:`,
-): Promise<TestWarroom> {
-  const config = loadConfig(
+/** The test run's server configuration under the key prefix `prefix`, with `env` on top. */
+export function testConfig(prefix: string, env: Record<string, string> = {}): ReturnType<typeof loadConfig> {
+  return loadConfig(
     {
       PORT: '0',
       REDIS_URL: inject('redisUrl'),
@@ -54,6 +50,15 @@ export async function startTestWarroom(
     },
     () => randomBytes(24).toString('hex'),
   );
+}
+
+/** `prefix`: the key prefix to use (another warroom's, to restart it); a fresh one by default. */
+export async function startTestWarroom(
+  env: Record<string, string> = {},
+  event = testEvent(),
+  prefix = `t${randomBytes(4).toString('hex')}:`,
+): Promise<TestWarroom> {
+  const config = testConfig(prefix, env);
   const app = await startWarroom(config, event, silentLogger);
   const redis = new Redis(inject('redisUrl'));
   return {
