@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: ingest throughput (clean, with checkpoints on and off, with 50% poison entries),
- * order → viewer freshness and /wall bundle size, measured
+ * order → viewer freshness, /wall bundle size and the gateway's merge per tick (in-process), measured
  * against the production bundle (`node dist/server/main.js`) on loopback. Prints a table and
  * writes bench/results.json. Figures never fail the run: the exit code is 0 unless a phase could
  * not be measured at all. Every phase is bounded in time and count, and the whole run stays
@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { measureBundle } from './bundle';
+import { runMergeCost } from './merge';
 import { runFreshness } from './freshness';
 import { runIngest, type IngestOptions } from './ingest';
 import { machineInfo } from './machine';
@@ -154,6 +155,21 @@ async function main(): Promise<void> {
     () => runFreshness({ clients: 1000, rate: 50_000, seconds: 15, idleSeconds: 3, seed: 3 }),
     (r) => freshnessRows('b freshness', r),
   );
+  // In-process and short (≈ 10 s): the gateway's merge per tick, for the scale-out's sizing.
+  await phase(
+    'd merge',
+    () => runMergeCost(),
+    (r) =>
+      r.map((m) =>
+        row(
+          'd merge',
+          `merge per tick, ${m.shards} shard${m.shards > 1 ? 's' : ''} (${m.seriesBuckets.toLocaleString('en')}-s series)`,
+          `${(m.usPerMerge / 1000).toFixed(2)} ms`,
+          m.shards === 64 ? '≤ 1 ms at 64' : '',
+          m.shards === 64 ? m.usPerMerge <= 1000 : null,
+        ),
+      ),
+  );
   // Optional: only when it fits in the budget with its own worst-case drain.
   if (left() > 40_000) {
     await phase(
@@ -166,7 +182,7 @@ async function main(): Promise<void> {
   }
 
   // Fixed reading order in the table, whatever order the phases ran in.
-  const order = ['a1', 'a2 batch 100', 'a2 ckpt cost', 'a2 batch 500', 'a3', 'b', 'c'];
+  const order = ['a1', 'a2 batch 100', 'a2 ckpt cost', 'a2 batch 500', 'a3', 'b', 'c', 'd'];
   const rank = (r: Row): number => order.findIndex((p) => r.phase.startsWith(p));
   rows.sort((x, y) => rank(x) - rank(y));
 

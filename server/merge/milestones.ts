@@ -20,9 +20,10 @@ export function mergedMilestones(thresholds: readonly Milestone[], gmvMinor: big
   for (const v of series.gmvMinor) inSeries += v;
   if (!Number.isSafeInteger(inSeries)) throw new Error('series GMV beyond 2^53 minor units');
   let sum = Number(gmvMinor - BigInt(inSeries)); // GMV before the series starts
+  const at = due.map((m) => Number(m.thresholdMinor));
   let next = 0;
   const reach = (atMs: number): void => {
-    while (next < due.length && sum >= Number(due[next]!.thresholdMinor)) due[next++]!.reachedAtMs = atMs;
+    while (next < due.length && sum >= at[next]!) due[next++]!.reachedAtMs = atMs;
   };
   reach(series.startMs);
   for (let i = 0; i < series.gmvMinor.length && next < due.length; i++) {
