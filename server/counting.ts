@@ -19,6 +19,7 @@ import { HistoryWatch, savedSource, startPositions } from './ingest/history-watc
 import { Checkpointer, CheckpointError, checkpointKeys, type CheckpointKeys, type SavedCheckpoint } from './checkpoint';
 import { CheckpointWatch } from './checkpoint-watch';
 import { resume } from './resume';
+import { publishTopology, UNSHARDED } from './topology';
 import { streamKeys, whenReachable, whenReachableOn, type StreamKeys } from './redis';
 import type { Connections } from './connections';
 import type { AlarmBoard, RaiseAlarm } from './alarms';
@@ -128,6 +129,8 @@ export class Counting {
     this.#checkpointer = resumed.checkpointer;
     if (resumed.epoch !== null) this.#o.epoch.resume(resumed.epoch);
     this.#start = startPositions(this.#sources, resumed.saved ?? undefined);
+    await this.#publishTopology(); // only a start that resumed gets this far
+    if (signal.aborted) return;
     for (const a of this.#o.startAlarms) alarms.raise(a);
     const history = this.#watchHistory(resumed.saved);
     this.#history = history;
@@ -165,6 +168,13 @@ export class Counting {
     if (!this.#ingest) return; // nothing counted yet: the placeholder checkpointer must never save
     await this.#ingest.stop();
     await this.#checkpointer.stop(); // its final save is refused when the lease is lost: no token
+  }
+
+  /** `<prefix>topology`, where producers find the keys (server/topology.ts); retried while Redis is unreachable. */
+  #publishTopology(): Promise<void> {
+    const { redis, config, signal, log } = this.#o;
+    const publish = () => publishTopology(redis.main, config.keyPrefix, UNSHARDED);
+    return whenReachableOn(redis.main, 'publishing the topology', publish, log, undefined, signal);
   }
 
   #resume(): ReturnType<typeof resume> {

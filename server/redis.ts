@@ -1,9 +1,10 @@
 /** Redis connections: every one with an error listener, so an outage never becomes an unhandled error. */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from './log';
-import { STREAM_NAMES, STREAMS, type StreamName } from './streams';
+import { STREAM_NAMES, type StreamName } from './streams';
+import { shardKey } from '../shared/shard';
 
-/** The key of every source stream (from the stream table), and of the dead-letter stream. */
+/** The key of every source stream (unsharded: shard 0 of 1, shared/shard.ts), and of the dead-letter stream. */
 export type StreamKeys = Record<StreamName, string> & {
   dead: string;
   /** Hash: per source stream, the last entry ID already written to the dead-letter stream. */
@@ -11,7 +12,7 @@ export type StreamKeys = Record<StreamName, string> & {
 };
 
 export function streamKeys(prefix: string): StreamKeys {
-  const sources = Object.fromEntries(STREAM_NAMES.map((n) => [n, prefix + STREAMS[n].key])) as Record<StreamName, string>;
+  const sources = Object.fromEntries(STREAM_NAMES.map((n) => [n, shardKey(prefix, n, 0, 1)])) as Record<StreamName, string>;
   return { ...sources, dead: `${prefix}dead`, deadHighWater: `${prefix}dead:hw` };
 }
 

@@ -4,9 +4,13 @@
  * all derived from it; adding a stream is one row here, its decoder, its aggregate part, its wire
  * field and its widget (docs/architecture.md, "Adding a stream").
  *
- * Rows are in reading order: the order of XREAD's keys, of the cursors and of a recount.
+ * The names, their order (the reading order: XREAD's keys, the cursors, a recount) and their key
+ * suffixes are shared/streams.ts's, so producers' tools and the shard rule (shared/shard.ts) know them
+ * too; this table must have a row for each name, and no other.
  */
 import type { Snapshot } from '../shared/wire';
+import { STREAM_NAMES as NAMES, type StreamName as SharedStreamName } from '../shared/streams';
+import { shardKey } from '../shared/shard';
 import { decodeLogistics, decodePayment, decodeTraffic, decodeWeather } from './ingest/decode';
 import { ingestOrders, oneEvent, type EntryIngest } from './ingest/entry';
 import { amountTag } from './aggregate/id-hash';
@@ -26,8 +30,6 @@ import { checkTraffic, TrafficPart } from './aggregate/parts/traffic';
 export type Dedupe<E> = { ids: (e: E) => string; tag?: (e: E) => number } | null;
 
 export interface StreamRow<E, S, P = unknown> {
-  /** The Redis key after `WARROOM_KEY_PREFIX`. */
-  key: string;
   /** Decodes an entry (never throws) and hands its events to the stream's part or rejects it. */
   ingest: EntryIngest<E>;
   dedupe: Dedupe<E>;
@@ -45,7 +47,6 @@ function row<E, S, P>(r: StreamRow<E, S, P>): StreamRow<E, S, P> {
 
 const TABLE = {
   orders: row({
-    key: 'orders',
     ingest: ingestOrders,
     dedupe: { ids: (o) => o.id, tag: (o) => amountTag(o.amountMinor) },
     part: (o) => new OrdersPart(o),
@@ -53,7 +54,6 @@ const TABLE = {
     wire: 'totals',
   }),
   logistics: row({
-    key: 'logistics',
     ingest: oneEvent(decodeLogistics),
     dedupe: { ids: (e) => e.id },
     part: () => new LogisticsPart(),
@@ -61,7 +61,6 @@ const TABLE = {
     wire: 'parcels',
   }),
   weather: row({
-    key: 'weather',
     ingest: oneEvent(decodeWeather),
     dedupe: null,
     part: (o) => new WeatherPart(o),
@@ -69,7 +68,6 @@ const TABLE = {
     wire: 'alerts',
   }),
   payments: row({
-    key: 'payments',
     ingest: oneEvent(decodePayment),
     dedupe: { ids: (p) => p.id },
     part: () => new PaymentsPart(),
@@ -77,14 +75,13 @@ const TABLE = {
     wire: 'payments',
   }),
   traffic: row({
-    key: 'traffic',
     ingest: oneEvent(decodeTraffic),
     dedupe: null,
     part: () => new TrafficPart(),
     check: checkTraffic,
     wire: 'traffic',
   }),
-};
+} satisfies Record<SharedStreamName, unknown>;
 
 export type StreamName = keyof typeof TABLE;
 type RowOf<N extends StreamName> = (typeof TABLE)[N];
@@ -95,8 +92,8 @@ export type PartOf<N extends StreamName> = RowOf<N> extends StreamRow<infer _E, 
 /** The table, typed so that a row looked up by a generic name keeps its event, state and part types. */
 export const STREAMS: { readonly [N in StreamName]: StreamRow<EventOf<N>, StateOf<N>, PartOf<N>> } = TABLE;
 
-/** Stream names in reading order. */
-export const STREAM_NAMES = Object.keys(TABLE) as StreamName[];
+/** Stream names in reading order (shared/streams.ts). */
+export const STREAM_NAMES: readonly StreamName[] = NAMES;
 
 /** Streams whose ids are deduplicated (and whose id hashes checkpoints keep). */
 export const DEDUPE_STREAMS: readonly StreamName[] = STREAM_NAMES.filter((n) => STREAMS[n].dedupe !== null);
@@ -105,7 +102,7 @@ export type DedupeStream = StreamName;
 /** Streams whose dedupe windows keep a tag per id (and whose checkpoints save the tags beside the hashes). */
 export const tagged = (n: StreamName): boolean => STREAMS[n].dedupe?.tag !== undefined;
 
-/** Stream key → name, for the streams warroom reads under `prefix`, in reading order. */
+/** Stream key → name, for the streams warroom reads under `prefix` (unsharded: shard 0 of 1), in reading order. */
 export function streamsByKey(prefix: string): Map<string, StreamName> {
-  return new Map(STREAM_NAMES.map((n) => [prefix + STREAMS[n].key, n]));
+  return new Map(STREAM_NAMES.map((n) => [shardKey(prefix, n, 0, 1), n]));
 }
