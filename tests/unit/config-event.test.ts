@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../server/config';
+import { clusterNode } from '../../server/redis-cluster';
 import { parseEventDefinition, parseT0 } from '../../server/event';
 
 let made = 0;
@@ -26,6 +27,12 @@ describe('loadConfig', () => {
     const c = loadConfig({ REDIS_CLUSTER: ' 10.0.0.5:7000, redis-b.internal:7001,[::1]:7002 ' }, mk);
     expect(c.redisCluster).toEqual(['10.0.0.5:7000', 'redis-b.internal:7001', '[::1]:7002']);
     expect(loadConfig({ REDIS_CLUSTER: '' }, mk).redisCluster).toBeNull();
+    // What ioredis' Cluster is given: the IPv6 host without its brackets.
+    expect(c.redisCluster!.map(clusterNode)).toEqual([
+      { host: '10.0.0.5', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
   });
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
