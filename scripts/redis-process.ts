@@ -38,7 +38,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+/** Resolves once a redis-server on `port` answers PING; rejects after `timeoutMs`. */
+export async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

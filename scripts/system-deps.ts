@@ -13,6 +13,11 @@ export interface SystemDep {
 }
 
 export const REDIS: SystemDep = { command: 'redis-server', aptPackage: 'redis-server' };
+/**
+ * `redis-cli --cluster create` joins the test and demo clusters. Debian's redis-server depends on
+ * redis-tools, so an apt-installed server brings it; a server installed otherwise may not.
+ */
+export const REDIS_CLI: SystemDep = { command: 'redis-cli', aptPackage: 'redis-tools' };
 export const CHROMIUM: SystemDep = { command: '/usr/bin/chromium', aptPackage: 'chromium' };
 
 function present(cmd: string): boolean {

@@ -7,6 +7,12 @@ export interface ServerConfig {
   host: string;
   /** @default "redis://127.0.0.1:6379" */
   redisUrl: string;
+  /**
+   * `REDIS_CLUSTER=host:port,...`: seed nodes of a Redis Cluster (any of its masters; the client
+   * learns the rest). Nothing serves it yet: a process given it refuses to start (redis-cluster.ts).
+   * @default null (single Redis at `redisUrl`)
+   */
+  redisCluster: string[] | null;
   /** Viewer token; generated (and printed once) when unset. */
   viewerToken: string;
   viewerTokenGenerated: boolean;
@@ -86,6 +92,26 @@ function token(env: Env, name: string, make: () => string): { value: string; gen
   return { value: raw, generated: false };
 }
 
+/** `host:port` with a host name, an IPv4 address or a bracketed IPv6 address. */
+const NODE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+
+function clusterNodes(env: Env): string[] | null {
+  const raw = env.REDIS_CLUSTER;
+  if (raw === undefined || raw.trim() === '') return null;
+  // Both given: which one is meant cannot be guessed, and ignoring either would be silent.
+  if (env.REDIS_URL) throw new ConfigError('REDIS_CLUSTER and REDIS_URL are both set: set one of them');
+  const nodes = raw.split(',').map((n) => n.trim());
+  for (const n of nodes) {
+    if (n === '') throw new ConfigError('REDIS_CLUSTER has an empty entry: write host:port,host:port');
+    const port = NODE.exec(n)?.[1];
+    if (port === undefined) throw new ConfigError(`REDIS_CLUSTER: ${JSON.stringify(n)} is not host:port like 10.0.0.5:6379`);
+    if (Number(port) < 1 || Number(port) > 65535)
+      throw new ConfigError(`REDIS_CLUSTER: ${JSON.stringify(n)} has no port between 1 and 65535`);
+  }
+  if (new Set(nodes).size !== nodes.length) throw new ConfigError('REDIS_CLUSTER names a node twice');
+  return nodes;
+}
+
 /** Reads and validates the environment; throws {@link ConfigError} naming the variable. */
 export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
   const prefix = env.WARROOM_KEY_PREFIX ?? 'wr:';
@@ -135,6 +161,7 @@ export function loadConfig(env: Env, makeToken: () => string): ServerConfig {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     redisUrl,
+    redisCluster: clusterNodes(env),
     viewerToken: viewer.value,
     viewerTokenGenerated: viewer.generated,
     adminToken: admin.value,

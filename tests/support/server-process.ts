@@ -12,8 +12,10 @@ export interface ServerProcess {
 
 /** Starts `node dist/server/main.js` with `env` on `port`, resolving once it listens. */
 export async function spawnServer(env: Record<string, string>, port: number, timeoutMs = 30_000): Promise<ServerProcess> {
+  // A REDIS_CLUSTER in the developer's shell would make every server refuse to start.
+  const { REDIS_CLUSTER: _cluster, ...inherited } = process.env;
   const proc = spawn(process.execPath, ['dist/server/main.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../server/config';
+import { clusterNode } from '../../server/redis-cluster';
 import { parseEventDefinition, parseT0 } from '../../server/event';
 
 let made = 0;
@@ -20,6 +21,18 @@ describe('loadConfig', () => {
       viewerTokenGenerated: true,
     });
     expect(c.viewerToken).not.toBe(c.adminToken);
+    expect(c.redisCluster).toBeNull();
+  });
+  it('reads REDIS_CLUSTER as a list of seed nodes (host names, IPv4, bracketed IPv6)', () => {
+    const c = loadConfig({ REDIS_CLUSTER: ' 10.0.0.5:7000, redis-b.internal:7001,[::1]:7002 ' }, mk);
+    expect(c.redisCluster).toEqual(['10.0.0.5:7000', 'redis-b.internal:7001', '[::1]:7002']);
+    expect(loadConfig({ REDIS_CLUSTER: '' }, mk).redisCluster).toBeNull();
+    // What ioredis' Cluster is given: the IPv6 host without its brackets.
+    expect(c.redisCluster!.map(clusterNode)).toEqual([
+      { host: '10.0.0.5', port: 7000 },
+      { host: 'redis-b.internal', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
   });
   it.each([
     [{ PORT: 'eighty' }, /PORT/],
@@ -36,6 +49,15 @@ describe('loadConfig', () => {
     [{ WARROOM_ADMIN_USER: 'ops', WARROOM_ADMIN_PASSWORD: 'password123' }, /WARROOM_ADMIN_PASSWORD must be at least 12 characters/],
     [{ WARROOM_ADMIN_USER: 'ops', WARROOM_ADMIN_PASSWORD: 'password1234567' }, /WARROOM_ADMIN_PASSWORD is too close to a common password/],
     [{ WARROOM_CORS_ORIGINS: 'https://ok.example.com, *' }, /WARROOM_CORS_ORIGINS: "\*"/],
+    [{ REDIS_CLUSTER: '127.0.0.1:7000,,127.0.0.1:7001' }, /REDIS_CLUSTER has an empty entry/],
+    [{ REDIS_CLUSTER: '127.0.0.1:7000,' }, /REDIS_CLUSTER has an empty entry/],
+    [{ REDIS_CLUSTER: '127.0.0.1' }, /REDIS_CLUSTER: "127.0.0.1" is not host:port/],
+    [{ REDIS_CLUSTER: 'redis://127.0.0.1:7000' }, /REDIS_CLUSTER: "redis:\/\/127.0.0.1:7000" is not host:port/],
+    [{ REDIS_CLUSTER: '127.0.0.1:70000' }, /REDIS_CLUSTER: "127.0.0.1:70000" has no port between 1 and 65535/],
+    [{ REDIS_CLUSTER: '127.0.0.1:0' }, /REDIS_CLUSTER: "127.0.0.1:0" has no port/],
+    [{ REDIS_CLUSTER: 'a b:7000' }, /REDIS_CLUSTER: "a b:7000"/],
+    [{ REDIS_CLUSTER: '127.0.0.1:7000, 127.0.0.1:7000' }, /REDIS_CLUSTER names a node twice/],
+    [{ REDIS_CLUSTER: '127.0.0.1:7000', REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_CLUSTER and REDIS_URL are both set/],
   ])('%o fails naming the variable', (env, re) => {
     expect(() => loadConfig(env, mk)).toThrow(re);
   });
