@@ -22,6 +22,7 @@ import type { ServerConfig } from './config';
 import type { Logger } from './log';
 import { AlarmBoard } from './alarms';
 import { Lifecycle } from './lifecycle';
+import { refuseUnservedCluster } from './redis-cluster';
 import { openConnections } from './connections';
 import { Epoch } from './epoch';
 import { Counting } from './counting';
@@ -39,6 +40,7 @@ export async function startWarroom(
   log: Logger,
   now: () => number = Date.now,
 ): Promise<Warroom> {
+  refuseUnservedCluster(config); // a Redis Cluster is refused, never quietly swapped for REDIS_URL
   const life = new Lifecycle();
   const redis = openConnections(config.redisUrl, log);
   life.started('redis connections', () => redis.close());

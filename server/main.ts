@@ -5,7 +5,6 @@ import { loadConfig, ConfigError } from './config';
 import { parseEventDefinition, EventFileError } from './event';
 import { startWarroom } from './app';
 import { StartRefused } from './resume';
-import { refuseUnservedCluster } from './redis-cluster';
 import { createLogger } from './log';
 
 const log = createLogger();
@@ -34,7 +33,6 @@ async function main(): Promise<void> {
 
   let app;
   try {
-    refuseUnservedCluster(config);
     app = await startWarroom(config, event, log);
   } catch (e) {
     if (e instanceof StartRefused) fail(e.message);
