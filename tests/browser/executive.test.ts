@@ -403,32 +403,28 @@ describe.each(SCREENS)('executive view $w×$h @$dsf', (s) => {
       expect(await page.getByTestId('all-data').count()).toBeGreaterThanOrEqual(2); // both curves say "all data"
 
       const res = await page.request.get(`${w.app.url}/api/drill?dim=region&key=${encodeURIComponent(top.key)}`);
-      if (res.status() === 404) {
-        // TODO(server): /api/drill not there (or no orders in the slice): only the chip and the URL are checked.
-        console.warn('executive test: /api/drill answered 404, drill figures not checked');
-      } else {
-        expect(res.status()).toBe(200);
-        const drill = (await res.json()) as Drill;
-        await expect.poll(() => page.getByTestId('drill').getAttribute('data-source')).toBe('drill');
-        expect(await page.getByTestId('drill-gmv').getAttribute('data-exact')).toBe(drill.gmvMinor);
-        expect(await page.getByTestId('drill-gmv').textContent()).toBe(formatMoney(BigInt(drill.gmvMinor), 2, 'CNY', 'zh-CN'));
-        expect(await page.getByTestId('drill-orders').textContent()).toBe(formatCount(drill.orders, 'zh-CN'));
-        const bp = (BigInt(drill.gmvMinor) * 10_000n) / BigInt(st.totals.gmvMinor);
-        expect(await page.getByTestId('drill-share').textContent()).toBe(`${bp / 100n}.${String(bp % 100n).padStart(2, '0')}%`);
-        // The categories within the slice, largest first, = the server's.
-        const shown = await page
-          .getByTestId('drill-category')
-          .locator('li')
-          .evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-gmv')]));
-        const want = (drill.categories ?? [])
-          .filter((r) => r.key !== NONE_KEY && r.key !== OTHER_KEY && r.gmvMinor !== '0')
-          .sort((a, b) => (BigInt(b.gmvMinor) > BigInt(a.gmvMinor) ? 1 : BigInt(b.gmvMinor) < BigInt(a.gmvMinor) ? -1 : 0))
-          .slice(0, shown.length)
-          .map((r) => [r.key, r.gmvMinor]);
-        expect(shown.length).toBeGreaterThan(0);
-        expect(shown).toEqual(want);
-        expect(await page.getByTestId('drill-channel').locator('li').count()).toBeGreaterThan(0);
-      }
+      // The top region has orders, so its slice exists: the drill figures are always checked.
+      expect(res.status()).toBe(200);
+      const drill = (await res.json()) as Drill;
+      await expect.poll(() => page.getByTestId('drill').getAttribute('data-source')).toBe('drill');
+      expect(await page.getByTestId('drill-gmv').getAttribute('data-exact')).toBe(drill.gmvMinor);
+      expect(await page.getByTestId('drill-gmv').textContent()).toBe(formatMoney(BigInt(drill.gmvMinor), 2, 'CNY', 'zh-CN'));
+      expect(await page.getByTestId('drill-orders').textContent()).toBe(formatCount(drill.orders, 'zh-CN'));
+      const bp = (BigInt(drill.gmvMinor) * 10_000n) / BigInt(st.totals.gmvMinor);
+      expect(await page.getByTestId('drill-share').textContent()).toBe(`${bp / 100n}.${String(bp % 100n).padStart(2, '0')}%`);
+      // The categories within the slice, largest first, = the server's.
+      const shown = await page
+        .getByTestId('drill-category')
+        .locator('li')
+        .evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-gmv')]));
+      const want = (drill.categories ?? [])
+        .filter((r) => r.key !== NONE_KEY && r.key !== OTHER_KEY && r.gmvMinor !== '0')
+        .sort((a, b) => (BigInt(b.gmvMinor) > BigInt(a.gmvMinor) ? 1 : BigInt(b.gmvMinor) < BigInt(a.gmvMinor) ? -1 : 0))
+        .slice(0, shown.length)
+        .map((r) => [r.key, r.gmvMinor]);
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown).toEqual(want);
+      expect(await page.getByTestId('drill-channel').locator('li').count()).toBeGreaterThan(0);
       await page.getByTestId('drill').scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
       await expectNoOverflow(page);
