@@ -7,6 +7,7 @@ import { Cluster } from 'ioredis';
 import type { ServerConfig } from './config';
 import type { Logger } from './log';
 import { StartRefused } from './resume';
+import { reconnectDelay, warnOnErrors } from './redis';
 
 /** `host:port` (as REDIS_CLUSTER validates it; an IPv6 host in brackets) to ioredis' node form. */
 export function clusterNode(node: string): { host: string; port: number } {
@@ -24,21 +25,14 @@ export function clusterNode(node: string): { host: string; port: number } {
 export function connectCluster(nodes: readonly string[], log: Logger, role: string, blocking = false): Cluster {
   const c = new Cluster(nodes.map(clusterNode), {
     enableOfflineQueue: !blocking,
-    clusterRetryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    clusterRetryStrategy: reconnectDelay,
     redisOptions: {
       maxRetriesPerRequest: blocking ? 0 : null,
       // With the pid: CLIENT LIST on any node tells which process a connection belongs to.
       connectionName: `warroom-${role}-${process.pid}`,
     },
   });
-  let lastError = '';
-  c.on('error', (e: Error) => {
-    if (e.message !== lastError) log.warn(`redis cluster ${role}: ${e.message}`);
-    lastError = e.message;
-  });
-  c.on('ready', () => {
-    lastError = '';
-  });
+  warnOnErrors(c, log, `redis cluster ${role}`);
   return c;
 }
 

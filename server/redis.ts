@@ -25,20 +25,35 @@ export function connectRedis(url: string, log: Logger, role: string, blocking = 
     lazyConnect: false,
     enableOfflineQueue: !blocking,
     maxRetriesPerRequest: blocking ? 0 : null,
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
+    retryStrategy: reconnectDelay,
     // With the pid: CLIENT LIST tells which process (e.g. which lease holder) a connection belongs to.
     connectionName: `warroom-${role}-${process.pid}`,
   };
   const r = new Redis(url, opts);
+  warnOnErrors(r, log, `redis ${role}`);
+  return r;
+}
+
+/** Reconnect back-off, single Redis and Cluster alike: 200 ms doubling to 2 s. */
+export const reconnectDelay = (times: number): number => Math.min(100 * 2 ** Math.min(times, 5), 2000);
+
+/**
+ * The error listener every connection needs (without one, an outage is an unhandled error): warns
+ * once per distinct message, not once per reconnect attempt, and again after the next `ready`.
+ */
+export function warnOnErrors(
+  client: { on(event: 'error' | 'ready', f: (e: Error) => void): unknown },
+  log: Pick<Logger, 'warn'>,
+  label: string,
+): void {
   let lastError = '';
-  r.on('error', (e: Error) => {
-    if (e.message !== lastError) log.warn(`redis ${role}: ${e.message}`);
+  client.on('error', (e: Error) => {
+    if (e.message !== lastError) log.warn(`${label}: ${e.message}`);
     lastError = e.message;
   });
-  r.on('ready', () => {
+  client.on('ready', () => {
     lastError = '';
   });
-  return r;
 }
 
 /** Resolves once `conn` is ready; rejects after `ms` (the caller retries). */
